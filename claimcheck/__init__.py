@@ -1,0 +1,28 @@
+"""claimcheck: find where news sources covering one story disagree."""
+
+import logging
+
+from claimcheck.config import CheckConfig
+from claimcheck.errors import ClaimcheckError, InputError, ModelError
+from claimcheck.pipeline import scan
+from claimcheck.types import Claim, Cluster, Conflict, ConflictValue, Document, Evidence, Problem, Report, Value
+
+__version__ = "0.1.0"
+__all__ = [
+    "CheckConfig",
+    "Claim",
+    "ClaimcheckError",
+    "Cluster",
+    "Conflict",
+    "ConflictValue",
+    "Document",
+    "Evidence",
+    "InputError",
+    "ModelError",
+    "Problem",
+    "Report",
+    "Value",
+    "scan",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

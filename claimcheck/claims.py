@@ -1,0 +1,123 @@
+"""Document -> Claims: sentences that state something, each with its span in the text."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterator
+
+from claimcheck.types import Claim, Document
+
+# A line that opens with a list marker; the marker is not part of the claim.
+BULLET = re.compile(r"^\s*(?:[-*•·▪►–—]|\d{1,3}[.)]|\(\w\))\s+")
+# "tensions.The": a full stop with no space before a capitalised word. Two lowercase
+# letters before the stop keep "U.S.-China" and "J.R.R." whole.
+MISSING_SPACE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Boilerplate that reads like a sentence but states nothing about the story.
+BOILERPLATE = re.compile(
+    r"""^(?:share\b|share\ your|leave\ a\ (?:reply|comment)|post\ a\ comment|related\ posts|
+    subscribe|sign\ up|click\ here|read\ more|follow\ us|pro\ tip|did\ you\ know|table\ of\ contents|
+    type\ above|advertisement|comments?\b|tags\b|all\ rights\ reserved|copyright|©|photo:|image:|
+    getty\ images|watch:|listen:|updated:|published:|exit\ mobile|skip\ to|close\ menu|
+    we\ use\ cookies|this\ (?:article|story)\ (?:was|has\ been)\ (?:updated|corrected))""",
+    re.I | re.X,
+)
+ENDS_LIKE_SENTENCE = re.compile(r"""[.!?]["'”’)\]]*\s*$""")
+MIN_WORDS = 5
+
+
+def extract_claims(document: Document) -> tuple[Claim, ...]:
+    """Split a document into claim sentences, dropping headings, menus, questions and boilerplate."""
+    claims: list[Claim] = []
+    for start, end in _sentences(document.text):
+        text = document.text[start:end]
+        if is_claim(text):
+            claims.append(Claim(f"{document.id}:{len(claims)}", document.id, text, (start, end)))
+    return tuple(claims)
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Sentence spans: lines first (headings and list items end at the line), then pysbd."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        line_start = offset
+        offset += len(line)
+        body = line.rstrip("\r\n")
+        if not body.strip() or TABLE_RULE.match(body):
+            continue
+        if body.lstrip().startswith("|"):
+            yield from _table_row(body, line_start)
+            continue
+        marker = BULLET.match(body)
+        skip = marker.end() if marker else len(body) - len(body.lstrip())
+        for s, e in _segment(body[skip:]):
+            for ss, ee in _split_missing_space(body[skip + s : skip + e]):
+                yield _strip(text, line_start + skip + s + ss, line_start + skip + s + ee)
+
+
+def _table_row(row: str, offset: int) -> Iterator[tuple[int, int]]:
+    """A table row is one claim (its cells read together), without the outer pipes."""
+    inner_start = row.index("|") + 1
+    inner_end = row.rstrip().rstrip("|").__len__()
+    if inner_end > inner_start:
+        yield _strip(row, inner_start, inner_end, offset)
+
+
+def _strip(text: str, start: int, end: int, offset: int = 0) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start + offset, end + offset
+
+
+@functools.cache
+def _segmenter():  # type: ignore[no-untyped-def]
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+
+
+def _segment(line: str) -> list[tuple[int, int]]:
+    """pysbd sentences located in the line by search, so offsets are exact."""
+    spans = []
+    cursor = 0
+    for sentence in _segmenter().segment(line):
+        piece = sentence.strip()
+        if not piece:
+            continue
+        at = line.find(piece, cursor)
+        if at < 0:  # pysbd altered the text; fall back to the rest of the line
+            spans.append((cursor, len(line)))
+            break
+        spans.append((at, at + len(piece)))
+        cursor = at + len(piece)
+    return spans
+
+
+def _split_missing_space(sentence: str) -> list[tuple[int, int]]:
+    cuts = [0, *(m.start() for m in MISSING_SPACE.finditer(sentence)), len(sentence)]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def is_claim(text: str) -> bool:
+    """True for sentences that assert something; False for headings, menus, questions."""
+    stripped = text.strip()
+    if BOILERPLATE.match(stripped) or stripped.endswith("?"):
+        return False
+    words = WORD.findall(stripped)
+    if len(words) < MIN_WORDS:
+        return False
+    lower = sum(1 for w in words if w[0].islower())
+    if lower < 2:
+        return False
+    # Headings are Title Case and unpunctuated; sentences are mostly lowercase words.
+    capital_share = 1 - lower / len(words)
+    if not ENDS_LIKE_SENTENCE.search(stripped):
+        # Unpunctuated lines are headings, captions, breadcrumbs and related-story
+        # links; a table row is the exception, its cells read together.
+        return "|" in stripped
+    return capital_share < 0.85  # name-heavy news sentences run to 0.8

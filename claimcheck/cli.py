@@ -1,0 +1,156 @@
+"""Typer app: options -> CheckConfig -> scan() -> output and exit code. Nothing else."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from claimcheck.config import CACHE_ENV, DEFAULT_MODEL, CheckConfig, default_cache_dir
+from claimcheck.errors import ClaimcheckError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Find where news sources covering one story disagree: names, titles, roles, dates, numbers, places.",
+)
+
+
+class Severity(str, Enum):  # noqa: UP042 - typer maps str Enums to choices
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class OutputFormat(str, Enum):  # noqa: UP042
+    text = "text"
+    json = "json"
+    html = "html"
+    csv = "csv"
+
+
+PathsArg = Annotated[list[str], typer.Argument(help="Article files or folders ('-' reads stdin).", show_default=False)]
+ModelOpt = Annotated[str, typer.Option("--model", help="sentence-transformers model name or local path.")]
+CacheOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
+    typer.Option("--cache-dir", help=f"Embedding cache folder [default: ${CACHE_ENV} or ~/.cache/claimcheck]."),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
+VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="Log more (-v info, -vv debug).")]
+
+
+def build_config(model: str, cache_dir: Path | None, no_cache: bool) -> CheckConfig:
+    return CheckConfig(model=model, cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
+
+
+class _Progress:
+    """One updating line on stderr, shown only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r\033[K{stage} {done}/{total}" if total else f"\r\033[K{stage}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"claimcheck: {message}", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def scan(
+    paths: PathsArg,
+    output: Annotated[
+        list[Path],
+        typer.Option(
+            "--output", "-o", help="Write the report here; repeatable; .html, .json or .csv picks the format."
+        ),
+    ] = [],  # noqa: B006 - typer reads the default, never mutates it
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Format printed to stdout when no -o is given.")
+    ] = OutputFormat.text,
+    fail_on: Annotated[
+        Optional[Severity],  # noqa: UP045
+        typer.Option("--fail-on", help="Exit 1 if conflicts at this severity or above were found."),
+    ] = None,
+    model: ModelOpt = DEFAULT_MODEL,
+    cache_dir: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Scan the articles of one story and report conflicting values between sources."""
+    from claimcheck.pipeline import scan as run_scan
+    from claimcheck.report import RENDERERS, format_for, write_report
+
+    _setup_logging(verbose)
+    targets = []
+    for path in output:
+        kind = format_for(path)
+        if kind is None or kind == "text":
+            raise _fail(f"{path}: unknown report format; use a .html, .json or .csv file name")
+        targets.append((path, kind))
+    progress = _Progress(not quiet)
+    try:
+        report = run_scan(paths, build_config(model, cache_dir, no_cache), progress=progress)
+    except ClaimcheckError as exc:
+        progress.close()
+        raise _fail(str(exc)) from None
+    progress.close()
+    for problem in report.problems:
+        typer.echo(f"claimcheck: {problem.path}: {problem.message}", err=True)
+    for path, kind in targets:
+        write_report(report, path, kind)
+        if not quiet:
+            typer.echo(f"wrote {path}", err=True)
+    if not targets:
+        typer.echo(RENDERERS[fmt.value](report), nl=False)
+    if fail_on is not None and report.count_at_or_above(fail_on.value):
+        raise typer.Exit(1)
+
+
+@app.command()
+def claims(
+    paths: PathsArg,
+    values: Annotated[bool, typer.Option("--values/--no-values", help="Show the typed values of each claim.")] = True,
+) -> None:
+    """Show the claims (and their values) extracted from articles: a debugging aid."""
+    from claimcheck.claims import extract_claims
+    from claimcheck.ingest import read_documents
+    from claimcheck.values import extract_values
+
+    try:
+        documents, problems = read_documents(paths)
+    except ClaimcheckError as exc:
+        raise _fail(str(exc)) from None
+    for problem in problems:
+        typer.echo(f"claimcheck: {problem.path}: {problem.message}", err=True)
+    for doc in documents:
+        for claim in extract_claims(doc):
+            claim = extract_values(claim, doc)
+            typer.echo(f"{claim.id} [{claim.span[0]}:{claim.span[1]}] {claim.text}")
+            if values:
+                for v in claim.values:
+                    extra = f" ({v.role})" if v.role else ""
+                    typer.echo(f"    {v.kind:<12} {v.text!r} -> {v.normalized!r}{extra}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,102 @@
+"""Vectors -> Clusters: each claim with its closest counterpart in every other source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from claimcheck.config import CheckConfig
+from claimcheck.types import Claim, Cluster
+
+
+def cluster_claims(claims: Sequence[Claim], vectors: np.ndarray, config: CheckConfig) -> tuple[Cluster, ...]:
+    """Group claims about the same fact across documents.
+
+    A cluster is a claim (the centre) plus, for each other document, its most similar
+    claim there if the cosine reaches `config.cluster_threshold`. Conflicts are read
+    between the centre and each member, so every compared pair is a direct match;
+    identical member sets found from different centres are kept once.
+    """
+    if len(claims) < 2:
+        return ()
+    docs = np.array([c.document_id for c in claims])
+    neighbours, sims = nearest_neighbours(vectors, config.neighbours, config.exact_search_limit)
+    clusters: list[Cluster] = []
+    seen: set[frozenset[int]] = set()
+    for i in range(len(claims)):
+        best: dict[str, tuple[int, float]] = {}
+        for j, s in zip(neighbours[i], sims[i], strict=True):
+            if j < 0 or j == i or s < config.cluster_threshold or docs[j] == docs[i]:
+                continue
+            if docs[j] not in best or best[docs[j]][1] < s:
+                best[docs[j]] = (int(j), float(s))
+        if not best:
+            continue
+        members = frozenset([i, *(j for j, _ in best.values())])
+        if members in seen:
+            continue
+        seen.add(members)
+        ordered = sorted(best.values(), key=lambda p: -p[1])
+        clusters.append(
+            Cluster(
+                id=f"c{len(clusters)}",
+                claim_ids=(claims[i].id, *(claims[j].id for j, _ in ordered)),
+                similarities=(1.0, *(round(s, 4) for _, s in ordered)),
+            )
+        )
+    return tuple(clusters)
+
+
+def nearest_neighbours(vectors: np.ndarray, k: int, exact_limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k cosine neighbours of each row (unit vectors); -1 pads missing slots.
+
+    Up to `exact_limit` rows this is exact. Beyond it, rows are bucketed by a few rounds
+    of spherical k-means into about sqrt(n) lists and each row is compared only with the
+    rows of its nearest lists, so the work grows as n*sqrt(n) instead of n^2.
+    """
+    n = len(vectors)
+    k = min(k, n)
+    if n <= exact_limit:
+        return _topk_exact(vectors, vectors, k, np.arange(n))
+    rng = np.random.default_rng(0)  # fixed seed: a rerun gives the same clusters
+    n_lists = int(np.sqrt(n))
+    centroids = vectors[rng.choice(n, n_lists, replace=False)]
+    for _ in range(8):
+        assign = np.argmax(vectors @ centroids.T, axis=1)
+        for c in range(n_lists):
+            members = vectors[assign == c]
+            if len(members):
+                centre = members.sum(axis=0)
+                centroids[c] = centre / (np.linalg.norm(centre) or 1.0)
+    n_probe = min(n_lists, 4)
+    assign = np.argmax(vectors @ centroids.T, axis=1)
+    lists = [np.flatnonzero(assign == c) for c in range(n_lists)]
+    idx = np.full((n, k), -1, dtype=np.int64)
+    sim = np.full((n, k), -1.0, dtype=np.float32)
+    for c in range(n_lists):
+        queries = lists[c]
+        if not len(queries):
+            continue
+        # rows whose first-choice list is c search the lists nearest to centroid c
+        near = np.argsort(-(centroids[c] @ centroids.T))[:n_probe]
+        candidates = np.concatenate([lists[x] for x in near])
+        qi, qs = _topk_exact(vectors[queries], vectors[candidates], min(k, len(candidates)), candidates)
+        idx[queries, : qi.shape[1]] = qi
+        sim[queries, : qs.shape[1]] = qs
+    return idx, sim
+
+
+def _topk_exact(
+    queries: np.ndarray, keys: np.ndarray, k: int, key_ids: np.ndarray, chunk: int = 1024
+) -> tuple[np.ndarray, np.ndarray]:
+    idx = np.empty((len(queries), k), dtype=np.int64)
+    sim = np.empty((len(queries), k), dtype=np.float32)
+    for s in range(0, len(queries), chunk):  # bounded memory: chunk x len(keys) at a time
+        scores = queries[s : s + chunk] @ keys.T
+        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        top_scores = np.take_along_axis(scores, top, axis=1)
+        order = np.argsort(-top_scores, axis=1)
+        idx[s : s + chunk] = key_ids[np.take_along_axis(top, order, axis=1)]
+        sim[s : s + chunk] = np.take_along_axis(top_scores, order, axis=1)
+    return idx, sim

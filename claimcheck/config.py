@@ -1,0 +1,41 @@
+"""Every tunable in one frozen object, built once by the CLI or by scan()."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+CACHE_ENV = "CLAIMCHECK_CACHE_DIR"
+
+
+def default_cache_dir() -> Path:
+    if env := os.environ.get(CACHE_ENV):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "claimcheck"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckConfig:
+    # sentence-transformers model name or path; the default is bundled and loads offline
+    model: str = DEFAULT_MODEL
+    # claims per encode() call; 64 keeps peak memory low on 2-core laptops
+    batch_size: int = 64
+    # where the SQLite embedding cache lives; None disables caching
+    cache_dir: Path | None = None
+    # cosine at which two claims from different sources count as about the same fact;
+    # all-MiniLM-L6-v2 puts paraphrases of one news fact at 0.6-0.9 and unrelated
+    # sentences of the same story at 0.2-0.5
+    cluster_threshold: float = 0.62
+    # neighbours looked at per claim; one per other source is kept, so this bounds
+    # how many near-duplicates inside one source can crowd out the others
+    neighbours: int = 12
+    # claims above which the neighbour search goes approximate (inverted lists)
+    exact_search_limit: int = 2000
+    # rapidfuzz ratio (0-100) at which two different person names are read as
+    # variants of one name rather than two people
+    name_similarity: float = 80.0
+    # documents larger than this are reported and skipped rather than read
+    max_document_bytes: int = 5_000_000

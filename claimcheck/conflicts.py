@@ -1,0 +1,550 @@
+"""Clusters and claims -> Conflicts: values that sources state differently.
+
+Two kinds of check:
+- inside each cluster (claims about one fact), the centre claim's values are aligned
+  with each member's by type and role (numbers by the noun they count, dates by
+  granularity, places by kind) and compared after normalisation;
+- across the whole story, every source's way of naming and titling each person is
+  compared: near-identical spellings of one name, incompatible titles for one person,
+  and different holders of one head-of-government role.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from claimcheck.config import CheckConfig
+from claimcheck.types import Claim, Cluster, Conflict, ConflictValue, Evidence, Value
+
+EXECUTIVE_TITLES = frozenset({"president", "prime minister", "premier", "chancellor"})
+SEVERITY = {
+    "role_holder": "high",
+    "number": "high",
+    "date": "high",
+    "polarity": "high",
+    "title": "medium",
+    "person_name": "medium",
+    "place": "medium",
+    "organisation": "medium",
+    "quote": "low",
+}
+# Verbs news writers use interchangeably for one event, so that "have not restarted"
+# contradicts "resumed". General vocabulary, not tied to any story.
+SYNONYMS = [
+    {"resum", "restart", "reopen", "restor", "reestablish", "reinstat", "reviv", "renew"},
+    {"agre", "accept", "approv", "sign"},
+    {"kill", "die", "dead"},
+    {"confirm", "acknowledg", "admit"},
+    {"arrest", "detain"},
+    {"win", "won", "beat", "defeat"},
+    {"attend", "join"},
+]
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|inside)\s+(?:the\s+)?(?:city of\s+)?$", re.I)
+# Regions are too vague to contradict a city or a country ("in Asia" vs "in Seoul").
+COMPARABLE_PLACES = frozenset({"city", "state", "country"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Sighting:
+    """One value as one claim states it."""
+
+    value: Value
+    claim: Claim
+    similarity: float = 1.0
+
+
+def find_conflicts(claims: Sequence[Claim], clusters: Sequence[Cluster], config: CheckConfig) -> tuple[Conflict, ...]:
+    """All conflicts in a story, most severe and most certain first."""
+    by_id = {c.id: c for c in claims}
+    found = cluster_conflicts(clusters, by_id) + entity_conflicts(claims, config)
+    order = {"high": 0, "medium": 1, "low": 2}
+    found.sort(key=lambda c: (order[c.severity], -c.confidence, c.kind, c.summary))
+    return tuple(_renumber(c, n) for n, c in enumerate(found))
+
+
+def _renumber(conflict: Conflict, n: int) -> Conflict:
+    from dataclasses import replace
+
+    return replace(conflict, id=f"k{n + 1}")
+
+
+# --- inside clusters -------------------------------------------------------------
+
+
+def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim]) -> list[Conflict]:
+    # (kind, subject) -> list of (sighting a, sighting b) pairs that disagree
+    pairs: dict[tuple[str, str], list[tuple[_Sighting, _Sighting]]] = defaultdict(list)
+    cluster_of: dict[tuple[str, str], str] = {}
+    for cluster in clusters:
+        members = [(by_id[i], sim) for i, sim in zip(cluster.claim_ids, cluster.similarities, strict=True)]
+        # every member is close to the centre, so each cross-source pair is about one fact
+        for n, (a, sim_a) in enumerate(members):
+            for b, sim_b in members[n + 1 :]:
+                if a.document_id == b.document_id:
+                    continue
+                for kind, subject, x, y in _compare(a, b):
+                    key = (kind, subject)
+                    sim = min(sim_a, sim_b)
+                    pairs[key].append((_Sighting(x, a, sim), _Sighting(y, b, sim)))
+                    cluster_of.setdefault(key, cluster.id)
+    conflicts = []
+    for (kind, subject), disagreeing in pairs.items():
+        for component in _components(disagreeing):
+            conflict = _build(kind, subject, component, cluster_of[(kind, subject)])
+            if conflict:
+                conflicts.append(conflict)
+    return conflicts
+
+
+def _compare(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+    yield from _compare_numbers(a, b)
+    yield from _compare_dates(a, b)
+    yield from _compare_places(a, b)
+    yield from _compare_polarity(a, b)
+    yield from _compare_quotes(a, b)
+
+
+def _of(claim: Claim, kind: str) -> list[Value]:
+    return [v for v in claim.values if v.kind == kind]
+
+
+def _compare_numbers(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+    units = {v.role for v in _of(a, "number")} & {v.role for v in _of(b, "number")}
+    for unit in units:
+        xs = [v for v in _of(a, "number") if v.role == unit]
+        ys = [v for v in _of(b, "number") if v.role == unit]
+        if any(_numbers_agree(x, y) for x in xs for y in ys):
+            continue  # the sources share a figure; other figures are other facts
+        if len(xs) == 1 and len(ys) == 1:
+            yield "number", unit, xs[0], ys[0]
+
+
+def _numbers_agree(x: Value, y: Value) -> bool:
+    p, q = float(x.normalized), float(y.normalized)
+    if p == q:
+        return True
+    if "approximate" in x.parents or "approximate" in y.parents:
+        return abs(p - q) <= 0.25 * max(abs(p), abs(q))  # "about 20" vs "22" is agreement
+    return False
+
+
+def _dates_compatible(x: str, y: str) -> bool:
+    """ISO forms: equal, or one contains the other ("2025-11" contains "2025-11-01")."""
+    return x.startswith(y) or y.startswith(x)
+
+
+def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+    xs, ys = _of(a, "date"), _of(b, "date")
+    if not xs or not ys:
+        return
+    for x in xs:
+        if any(_dates_compatible(x.normalized, y.normalized) for y in ys):
+            continue
+        same = [
+            y for y in ys if y.role == x.role and not any(_dates_compatible(y.normalized, z.normalized) for z in xs)
+        ]
+        if len(same) == 1:
+            yield "date", x.role, x, same[0]
+
+
+def _locative(claim: Claim, value: Value) -> bool:
+    local = value.span[0] - claim.span[0]
+    return bool(LOCATIVE_BEFORE.search(claim.text[max(0, local - 25) : local]))
+
+
+def _compare_places(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+    # Only where the event happened ("in X", "at X"): a claim names many places in
+    # passing, and those differ between paraphrases without anyone disagreeing.
+    xs = [v for v in _of(a, "place") if v.role in COMPARABLE_PLACES and _locative(a, v)]
+    ys = [v for v in _of(b, "place") if v.role in COMPARABLE_PLACES and _locative(b, v)]
+    if not xs or not ys:
+        return
+    if any(_places_compatible(x, y) for x in _of(a, "place") for y in _of(b, "place") if x in xs or y in ys):
+        return
+    for x in xs:
+        same = [y for y in ys if y.role == x.role]
+        if len(same) == 1:
+            yield "place", x.role, x, same[0]
+
+
+def _places_compatible(x: Value, y: Value) -> bool:
+    return x.normalized == y.normalized or x.normalized in y.parents or y.normalized in x.parents
+
+
+def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+    for neg_claim, other in ((a, b), (b, a)):
+        for neg in _of(neg_claim, "polarity"):
+            if any(v.role == neg.role or _synonyms(v.role, neg.role) for v in _of(other, "polarity")):
+                continue  # both negate
+            hit = _affirmed(other, neg.role)
+            if hit:
+                pair = (neg, hit) if neg_claim is a else (hit, neg)
+                yield "polarity", neg.role, pair[0], pair[1]
+
+
+def _synonyms(x: str, y: str) -> bool:
+    return any(x in group and y in group for group in SYNONYMS)
+
+
+WORDS = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
+
+
+def _affirmed(claim: Claim, verb_stem: str) -> Value | None:
+    """The word in `claim` that states `verb_stem` (or a synonym) without negating it."""
+    from claimcheck.lexicon import stem
+
+    for m in WORDS.finditer(claim.text):
+        s = stem(m.group())
+        if s == verb_stem or _synonyms(s, verb_stem):
+            start = claim.span[0] + m.start()
+            return Value("polarity", m.group(), "affirmed", (start, start + len(m.group())), role=s)
+    return None
+
+
+def _compare_quotes(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+    for x in _of(a, "quote"):
+        for y in _of(b, "quote"):
+            if x.normalized == y.normalized or x.normalized in y.normalized or y.normalized in x.normalized:
+                continue
+            if x.role and y.role and not _same_person(x.role, y.role):
+                continue
+            if fuzz.ratio(x.normalized, y.normalized) >= 85:
+                yield "quote", x.role or y.role, x, y
+
+
+def _same_person(x: str, y: str) -> bool:
+    return x == y or x.split()[-1] == y.split()[-1]
+
+
+def _components(pairs: list[tuple[_Sighting, _Sighting]]) -> list[list[tuple[_Sighting, _Sighting]]]:
+    """Group disagreeing pairs that share a value, so "12 vs 15" and "12 vs 21" read as one."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(a.value.normalized)] = find(b.value.normalized)
+    groups: dict[str, list[tuple[_Sighting, _Sighting]]] = defaultdict(list)
+    for a, b in pairs:
+        groups[find(a.value.normalized)].append((a, b))
+    return list(groups.values())
+
+
+def _build(kind: str, subject: str, pairs: list[tuple[_Sighting, _Sighting]], cluster_id: str) -> Conflict | None:
+    sightings = [s for pair in pairs for s in pair]
+    values = _values(sightings)
+    if len(values) < 2:
+        return None
+    docs_per_value = [set(v.document_ids) for v in values]
+    if not _cross_source(docs_per_value):
+        return None
+    similarity = sum(s.similarity for s in sightings) / len(sightings)
+    severity = SEVERITY[kind]
+    if kind == "polarity":
+        summary = _summary(
+            values,
+            "say",
+            lambda v: f"it did not happen (“{v.value}”)" if v.normalized == "negated" else f"it happened (“{v.value}”)",
+        )
+    elif kind == "quote":
+        summary = f"quote{' by ' + subject.title() if subject else ''}: " + _quote_difference(values)
+    else:
+        what = {"number": f"{subject}", "date": "date", "place": "place"}[kind]
+        summary = f"{what}: " + _summary(values, "say")
+    confidence = _confidence(values, base=similarity)
+    shown_subject = subject.title() if kind == "quote" else subject
+    return Conflict("", kind, severity, confidence, summary, shown_subject, tuple(values), cluster_id)
+
+
+def _values(sightings: Iterable[_Sighting]) -> list[ConflictValue]:
+    """Sightings grouped by normalized value, the value most sources use first."""
+    grouped: dict[str, list[_Sighting]] = defaultdict(list)
+    for s in sightings:
+        grouped[s.value.normalized].append(s)
+    values = []
+    for normalized, group in grouped.items():
+        surface = Counter(s.value.text for s in group).most_common(1)[0][0]
+        evidence: dict[tuple[str, int], Evidence] = {}
+        for s in group:
+            key = (s.claim.id, s.value.span[0])
+            evidence.setdefault(
+                key,
+                Evidence(
+                    s.claim.document_id,
+                    s.claim.text,
+                    s.claim.span[0],
+                    s.claim.span[1],
+                    s.value.span[0],
+                    s.value.span[1],
+                ),
+            )
+        docs = tuple(sorted({s.claim.document_id for s in group}))
+        values.append(ConflictValue(surface, normalized, docs, tuple(evidence.values())))
+    values.sort(key=lambda v: (-len(v.document_ids), v.normalized))
+    return values
+
+
+def _cross_source(docs_per_value: list[set[str]]) -> bool:
+    """Some source states a value that another source does not state."""
+    return any(a - b and b - a for n, a in enumerate(docs_per_value) for b in docs_per_value[n + 1 :])
+
+
+def _confidence(values: Sequence[ConflictValue], base: float = 1.0) -> float:
+    """Higher when one value has clearly more sources behind it; scaled by match quality."""
+    counts = [len(v.document_ids) for v in values]
+    total = sum(counts)
+    margin = (counts[0] - max(counts[1:])) / total if total else 0.0
+    return round(max(0.05, min(0.99, base * (0.55 + 0.4 * margin))), 2)
+
+
+def _summary(values: Sequence[ConflictValue], verb: str, show: Callable[[ConflictValue], str] | None = None) -> str:
+    """ "4 sources write Dong Jun, 1 writes Dong Un (003.txt)": the majority first, outliers named."""
+    shown = show or (lambda v: v.value)
+    parts = []
+    for n, v in enumerate(values):
+        count = len(v.document_ids)
+        who = f"{count} source{'' if count == 1 else 's'}" if n == 0 else str(count)
+        part = f"{who} {verb + 's' if count == 1 else verb} {shown(v)}"
+        if n > 0:
+            part += f" ({', '.join(v.document_ids[:3])}{', …' if count > 3 else ''})"
+        parts.append(part)
+    return ", ".join(parts)
+
+
+def _quote_difference(values: Sequence[ConflictValue]) -> str:
+    """Name the words that differ rather than print two long quotes."""
+    a, b = values[0].normalized.split(), values[1].normalized.split()
+    changes = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        old, new = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        changes.append(f"“{old}” → “{new}”" if old and new else f"adds “{new}”" if new else f"drops “{old}”")
+    docs = ", ".join(values[1].document_ids[:3])
+    return f"{docs} {'; '.join(changes[:3])} against {_count(values[0].document_ids)}"
+
+
+def _count(document_ids: Sequence[str]) -> str:
+    return f"{len(document_ids)} other source{'' if len(document_ids) == 1 else 's'}"
+
+
+# --- across the story: people, their names, titles and roles -----------------------
+
+
+def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Conflict]:
+    people: list[_Sighting] = []
+    titles: list[_Sighting] = []
+    for claim in claims:
+        for v in claim.values:
+            if v.kind in ("person", "name") and v.role != "former":
+                people.append(_Sighting(v, claim))
+            elif v.kind == "title":
+                titles.append(_Sighting(v, claim))
+    entities = _link_people(people, config)
+    conflicts: list[Conflict] = []
+    for members in entities:
+        conflicts += _name_conflicts(members, config)
+    conflicts += _title_conflicts(entities, titles)
+    conflicts += _role_holder_conflicts(entities, titles)
+    return conflicts
+
+
+def _link_people(people: list[_Sighting], config: CheckConfig) -> list[list[_Sighting]]:
+    """Group mentions of one person: same name, a surname alone, or a near-identical spelling."""
+    names = sorted({p.value.normalized for p in people})
+    cued = {p.value.normalized for p in people if p.value.kind == "person"}
+    full = [n for n in names if " " in n]
+    parent = {n: n for n in names}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for n, a in enumerate(full):
+        for b in full[n + 1 :]:
+            if _name_variants(a, b, config) or _contains(a, b):
+                parent[find(a)] = find(b)
+    for name in names:
+        if " " in name:
+            continue
+        owners = [f for f in full if name in f.split()]
+        if owners and len({find(o) for o in owners}) == 1:
+            parent[find(name)] = find(owners[0])
+    groups: dict[str, list[_Sighting]] = defaultdict(list)
+    for p in people:
+        groups[find(p.value.normalized)].append(p)
+    # an entity needs one cued mention ("Adm.", "said", ...) to count as a person
+    return [g for g in groups.values() if any(p.value.normalized in cued for p in g)]
+
+
+def _contains(a: str, b: str) -> bool:
+    """ "kurt campbell" and "kurt m campbell": one name's words inside the other's."""
+    x, y = a.split(), b.split()
+    small, big = (x, y) if len(x) <= len(y) else (y, x)
+    return len(small) >= 2 and all(w in big for w in small) and small[-1] == big[-1]
+
+
+def _name_variants(a: str, b: str, config: CheckConfig) -> bool:
+    """Two spellings of one name: same number of words, all but one identical, close overall."""
+    x, y = a.split(), b.split()
+    if len(x) != len(y) or a == b:
+        return False
+    differing = [(p, q) for p, q in zip(x, y, strict=True) if p != q]
+    if len(differing) != 1:
+        return False
+    p, q = differing[0]
+    return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= 50
+
+
+def _skeleton(name: str) -> str:
+    """Consonants with doubled letters collapsed: "mohammed" and "mohamed" agree."""
+    out = re.sub(r"(.)\1+", r"\1", name)
+    return re.sub(r"(?<=\w)[aeiouy]", "", out)
+
+
+def _name_conflicts(members: list[_Sighting], config: CheckConfig) -> list[Conflict]:
+    full = [m for m in members if " " in m.value.normalized]
+    docs: dict[str, set[str]] = defaultdict(set)
+    for m in full:
+        docs[m.value.normalized].add(m.claim.document_id)
+    names = sorted(docs)
+    variants = [(a, b) for n, a in enumerate(names) for b in names[n + 1 :] if _name_variants(a, b, config)]
+    if not variants:
+        return []
+    involved = {n for pair in variants for n in pair}
+    values = _values(m for m in full if m.value.normalized in involved)
+    if not _cross_source([set(v.document_ids) for v in values]):
+        return []
+    values = [ConflictValue(v.normalized.title(), v.normalized, v.document_ids, v.evidence) for v in values]
+    spelling_only = all(_skeleton(a) == _skeleton(b) for a, b in variants)
+    summary = _summary(values, "write")
+    return [
+        Conflict(
+            "",
+            "person_name",
+            "low" if spelling_only else SEVERITY["person_name"],
+            _confidence(values),
+            summary,
+            values[0].value,
+            tuple(values),
+        )
+    ]
+
+
+def _holder_entity(entities: list[list[_Sighting]]) -> dict[str, int]:
+    """Normalized name -> index of the entity it belongs to."""
+    return {m.value.normalized: n for n, members in enumerate(entities) for m in members}
+
+
+def _display_name(members: list[_Sighting]) -> str:
+    counts = Counter(m.value.normalized for m in members if " " in m.value.normalized)
+    name = counts.most_common(1)[0][0] if counts else members[0].value.normalized
+    return name.title()
+
+
+def _title_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -> list[Conflict]:
+    holder = _holder_entity(entities)
+    per_entity: dict[tuple[int, str], list[_Sighting]] = defaultdict(list)
+    for t in titles:
+        if t.value.role in holder:
+            category = t.value.parents[0] if t.value.parents else "office"
+            per_entity[(holder[t.value.role], category)].append(t)
+    conflicts = []
+    for (entity, _category), sightings in per_entity.items():
+        distinct = {s.value.normalized for s in sightings}
+        # a bare "Secretary" refines into either side: only the most specific titles clash
+        maximal = {t for t in distinct if not any(t != u and _title_within(t, u) for u in distinct)}
+        clashing = {t for t in maximal if any(not _title_within(t, u) and not _title_within(u, t) for u in maximal)}
+        if len(clashing) < 2:
+            continue
+        values = _values(s for s in sightings if s.value.normalized in clashing)
+        if not _cross_source([set(v.document_ids) for v in values]):
+            continue
+        name = _display_name(entities[entity])
+        values = [ConflictValue(v.normalized.title(), v.normalized, v.document_ids, v.evidence) for v in values]
+        summary = f"{name}: " + _summary(values, "say")
+        conflicts.append(Conflict("", "title", SEVERITY["title"], _confidence(values), summary, name, tuple(values)))
+    return conflicts
+
+
+def _title_within(a: str, b: str) -> bool:
+    """Title a is b or a less specific form of it ("secretary" within "defense secretary")."""
+    return set(a.split()) <= set(b.split())
+
+
+def _role_holder_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -> list[Conflict]:
+    """Different people named as head of one country's government across the story."""
+    holder = _holder_entity(entities)
+    # entity -> sightings that put it in the role, and the countries those name
+    in_role: dict[int, list[_Sighting]] = defaultdict(list)
+    countries: dict[int, Counter[str]] = defaultdict(Counter)
+    unqualified_docs: dict[int, set[str]] = defaultdict(set)
+    for t in titles:
+        if t.value.normalized in EXECUTIVE_TITLES and t.value.role in holder:
+            n = holder[t.value.role]
+            in_role[n].append(t)
+            qualifiers = t.value.parents[1:]
+            countries[n].update(qualifiers)
+            if not qualifiers:
+                unqualified_docs[n].add(t.claim.document_id)
+    for n, members in enumerate(entities):
+        for m in members:
+            if m.value.role == "administration":
+                in_role[n].append(m)
+                unqualified_docs[n].add(m.claim.document_id)
+            countries[n].update(m.value.parents)
+    if len(in_role) < 2:
+        return []
+    # A leader named without a country is the story's own: the one most often so named.
+    qualified = {n: c.most_common(1)[0][0] for n, c in countries.items() if c}
+    home_candidates = [n for n in in_role if n in qualified and unqualified_docs[n]]
+    home = qualified[max(home_candidates, key=lambda n: len(unqualified_docs[n]))] if home_candidates else None
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for n in in_role:
+        country = qualified.get(n, home)
+        if country:
+            by_country[country].append(n)
+    conflicts = []
+    for country, holders in by_country.items():
+        if len(holders) < 2:
+            continue
+        sightings = []
+        for n in holders:
+            name = _display_name(entities[n])
+            sightings += [
+                _Sighting(
+                    Value(s.value.kind, s.value.text, name.lower(), s.value.span, s.value.role, s.value.parents),
+                    s.claim,
+                )
+                for s in in_role[n]
+            ]
+        values = _values(sightings)
+        all_docs = {d for v in values for d in v.document_ids}
+        if len(all_docs) < 2:
+            continue
+        values = [ConflictValue(_role_label(v), v.normalized, v.document_ids, v.evidence) for v in values]
+        summary = f"head of government ({country.title()}): " + _summary(values, "name")
+        conflicts.append(
+            Conflict(
+                "", "role_holder", SEVERITY["role_holder"], _confidence(values), summary, country.title(), tuple(values)
+            )
+        )
+    return conflicts
+
+
+def _role_label(value: ConflictValue) -> str:
+    """ "Biden administration" where a source wrote it that way, else the person's name."""
+    if value.value.lower().endswith(("administration", "government")):
+        return value.value
+    return value.normalized.title()

@@ -1,0 +1,13 @@
+"""Errors the library raises; only the CLI turns them into messages and exit codes."""
+
+
+class ClaimcheckError(Exception):
+    """Base class: the message is meant for the user and says what to do."""
+
+
+class InputError(ClaimcheckError):
+    """The input cannot be scanned at all (missing path, nothing readable)."""
+
+
+class ModelError(ClaimcheckError):
+    """The embedding model could not be loaded."""

@@ -1,0 +1,274 @@
+"""Paths -> Documents. Every file is either read or reported with a reason; none vanish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from claimcheck.config import CheckConfig
+from claimcheck.errors import InputError
+from claimcheck.types import Document, Problem
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json", ".jsonl"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+META_SUFFIX = ".meta.json"
+META_FIELDS = ("title", "source", "url", "published")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
+
+
+def read_documents(
+    paths: Iterable[str | Path], config: CheckConfig | None = None
+) -> tuple[list[Document], list[Problem]]:
+    """Read every supported file under `paths` ("-" reads stdin).
+
+    Raises InputError only when a given path does not exist; unreadable files
+    become Problems and the rest are read.
+    """
+    config = config or CheckConfig()
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    seen_content: dict[str, str] = {}
+    for root, path in _expand(paths):
+        if path is None:
+            text = sys.stdin.read()
+            found: list[Document] = [Document(id="-", path="-", text=text)] if text.strip() else []
+            if not found:
+                problems.append(Problem("-", "standard input is empty; nothing to scan from it"))
+        else:
+            doc_id = path.name if root == path else path.relative_to(root).as_posix()
+            found, file_problems = _read_file(path, doc_id, config)
+            problems.extend(file_problems)
+        for doc in found:
+            digest = hashlib.sha256(doc.text.strip().encode()).hexdigest()
+            if digest in seen_content:
+                problems.append(
+                    Problem(
+                        doc.path if doc.id == "-" else doc.id,
+                        f"same text as {seen_content[digest]}; skipped so that one article "
+                        "does not count as two sources (remove one copy to silence this)",
+                    )
+                )
+                continue
+            seen_content[digest] = doc.id
+            documents.append(doc)
+    ids = [d.id for d in documents]
+    if len(set(ids)) != len(ids):
+        # two roots can hold files with the same relative path: keep ids unique
+        documents = [
+            Document(d.path, d.path, d.text, d.title, d.source, d.url, d.published) if ids.count(d.id) > 1 else d
+            for d in documents
+        ]
+    return documents, problems
+
+
+def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path | None]]:
+    """Yield (root, file) pairs in a stable order; (root, None) stands for stdin."""
+    for raw in paths:
+        if str(raw) == "-":
+            yield Path("."), None
+            continue
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder; check the path and try again")
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = file.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts) or file.name.endswith(META_SUFFIX):
+                    continue  # hidden files and metadata sidecars are not articles
+                yield path, file
+        else:
+            yield path, path
+
+
+def _read_file(path: Path, doc_id: str, config: CheckConfig) -> tuple[list[Document], list[Problem]]:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        return [], [
+            Problem(
+                doc_id,
+                f"unsupported file type '{suffix or 'none'}'; convert it to .txt, .md, "
+                ".html, .json or .jsonl to include it",
+            )
+        ]
+    size = path.stat().st_size
+    if size > config.max_document_bytes and suffix != ".jsonl":
+        return [], [
+            Problem(
+                doc_id,
+                f"file is {size / 1e6:.1f} MB, over the {config.max_document_bytes / 1e6:.0f} MB "
+                "limit for one article; split it or raise --max-bytes",
+            )
+        ]
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem(doc_id, f"cannot be read ({exc.strerror}); check its permissions")]
+    text, warning = decode(raw)
+    if text is None:
+        return [], [Problem(doc_id, f"{warning}; it is skipped")]
+    problems = [Problem(doc_id, warning, skipped=False)] if warning else []
+    if suffix in JSON_SUFFIXES:
+        docs, json_problems = _read_json(text, doc_id, str(path), jsonl=suffix == ".jsonl", config=config)
+        return docs, problems + json_problems
+    meta: dict[str, Any] = {}
+    if suffix in HTML_SUFFIXES:
+        text, meta = extract_html(text)
+    else:
+        text, meta = split_front_matter(text)
+    meta = {**meta, **_sidecar(path, problems, doc_id)}
+    if not text.strip():
+        what = "has no main text that could be extracted" if suffix in HTML_SUFFIXES else "is empty"
+        return [], [*problems, Problem(doc_id, f"{what}; nothing to scan in it")]
+    return [_document(doc_id, str(path), text, meta)], problems
+
+
+def decode(raw: bytes) -> tuple[str | None, str]:
+    """Decode article bytes; returns (text, warning) or (None, reason) for binary files."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), ""
+    if b"\x00" in raw[:8192]:
+        return None, "looks binary (contains NUL bytes), not text"
+    try:
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8: old newsroom exports are mostly Windows-1252 / Latin-1.
+    text = raw.decode("cp1252", errors="replace")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+    if controls > len(text) / 100 or text.count("\ufffd") > len(text) / 100:
+        return None, "is neither UTF-8 nor Latin-1 text (looks binary)"
+    return text, "is not UTF-8; read as Windows-1252/Latin-1 (save it as UTF-8 to silence this)"
+
+
+def split_front_matter(text: str) -> tuple[str, dict[str, Any]]:
+    """Strip YAML front matter, keeping the body's offsets meaningful to the user."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return text, {}
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return text, {}
+    if not isinstance(data, dict):
+        return text, {}
+    return text[match.end() :], data
+
+
+def extract_html(html: str) -> tuple[str, dict[str, Any]]:
+    """Main text and metadata of a web page, navigation and boilerplate dropped."""
+    import trafilatura  # slow import: only when HTML is scanned
+
+    result = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=True, favor_precision=True, with_metadata=True
+    )
+    if result is None:
+        return "", {}
+    data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    meta = {
+        "title": data.get("title"),
+        "source": data.get("sitename") or data.get("hostname"),
+        "url": data.get("url"),
+        "published": data.get("date"),
+    }
+    return data.get("text") or "", {k: v for k, v in meta.items() if v}
+
+
+def _sidecar(path: Path, problems: list[Problem], doc_id: str) -> dict[str, Any]:
+    for candidate in (path.with_name(path.stem + META_SUFFIX), path.with_name(path.name + META_SUFFIX)):
+        if candidate.is_file():
+            try:
+                data = json.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                problems.append(Problem(candidate.name, f"metadata not read ({exc}); fix the JSON", False))
+                return {}
+            if isinstance(data, dict):
+                return data
+            problems.append(Problem(candidate.name, "metadata must be a JSON object; ignored", False))
+    return {}
+
+
+def _read_json(
+    text: str, doc_id: str, path: str, *, jsonl: bool, config: CheckConfig
+) -> tuple[list[Document], list[Problem]]:
+    problems: list[Problem] = []
+    items: list[tuple[str, Any]] = []
+    if jsonl:
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                items.append((f"{doc_id}#{n}", json.loads(line)))
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(f"{doc_id}#{n}", f"is not valid JSON ({exc.msg}); line skipped"))
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return [], [Problem(doc_id, f"is not valid JSON ({exc.msg} at line {exc.lineno}); fix or remove it")]
+        if isinstance(data, list):
+            items = [(f"{doc_id}#{n}", item) for n, item in enumerate(data, 1)]
+        else:
+            items = [(doc_id, data)]
+    docs = []
+    for item_id, item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            problems.append(Problem(item_id, 'has no "text" string; each article needs one'))
+        elif not item["text"].strip():
+            problems.append(Problem(item_id, 'has an empty "text"; nothing to scan in it'))
+        elif len(item["text"].encode()) > config.max_document_bytes:
+            problems.append(Problem(item_id, "text is over the size limit for one article; split it"))
+        else:
+            docs.append(_document(item_id, path, item["text"], item))
+    if not items and not problems:
+        problems.append(Problem(doc_id, "holds no articles; nothing to scan in it"))
+    return docs, problems
+
+
+def _document(doc_id: str, path: str, text: str, meta: dict[str, Any]) -> Document:
+    fields = {k: meta.get(k) for k in META_FIELDS}
+    return Document(
+        id=doc_id,
+        path=path,
+        text=text,
+        title=_str_or_none(fields["title"]),
+        source=_str_or_none(fields["source"]),
+        url=_str_or_none(fields["url"]),
+        published=parse_published(fields["published"]),
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def parse_published(value: Any) -> dt.date | None:
+    """ISO dates, datetimes and YAML dates; anything else is ignored rather than guessed."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        log.warning("published date %r not understood; use YYYY-MM-DD", text)
+        return None

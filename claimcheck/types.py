@@ -1,0 +1,137 @@
+"""The data that flows between stages: immutable, hashable, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pandas stays out of import time; see Report.conflicts_frame
+    import pandas as pd
+
+    from claimcheck.config import CheckConfig
+
+VALUE_KINDS = ("person", "name", "title", "organisation", "place", "date", "number", "polarity", "quote")
+CONFLICT_KINDS = (
+    "person_name",
+    "title",
+    "role_holder",
+    "date",
+    "number",
+    "place",
+    "organisation",
+    "polarity",
+    "quote",
+)
+SEVERITIES = ("high", "medium", "low")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str  # path relative to the scanned folder; "file.jsonl#N" for the Nth line
+    path: str  # where it was read from
+    text: str
+    title: str | None = None
+    source: str | None = None  # outlet, e.g. "reuters.com"
+    url: str | None = None
+    published: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    kind: str  # one of VALUE_KINDS
+    text: str  # as written: "Adm. Dong Un"
+    normalized: str  # as compared: "dong un"
+    span: tuple[int, int]  # character offsets in the document
+    # What the value is about, by kind: a title's holder (normalized person name),
+    # a number's unit noun, a date's granularity, a quote's speaker, a negated verb,
+    # "administration" for a person named as the head of one.
+    role: str = ""
+    # Wider context: a place's containing places, a title's or person's country.
+    parents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: str  # "<document id>:<index>"
+    document_id: str
+    text: str
+    span: tuple[int, int]  # character offsets in the document
+    values: tuple[Value, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """One claim and its closest counterpart in each other source."""
+
+    id: str
+    claim_ids: tuple[str, ...]  # the centre first
+    similarities: tuple[float, ...]  # cosine of each member to the centre (1.0 for the centre)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    document_id: str
+    text: str  # the claim sentence
+    start: int  # claim span in the document
+    end: int
+    value_start: int  # the differing value's span in the document
+    value_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictValue:
+    value: str  # the most common surface form
+    normalized: str
+    document_ids: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    id: str
+    kind: str  # one of CONFLICT_KINDS
+    severity: str  # one of SEVERITIES
+    confidence: float  # in [0, 1]
+    summary: str
+    subject: str  # whom or what the values describe: "Pete Hegseth", "people killed"
+    values: tuple[ConflictValue, ...]  # majority first
+    cluster_id: str | None = None  # None for story-wide entity checks
+
+    @property
+    def majority(self) -> ConflictValue:
+        return self.values[0]
+
+    @property
+    def minority(self) -> tuple[ConflictValue, ...]:
+        return self.values[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An input that was skipped or read with a caveat; the run goes on."""
+
+    path: str
+    message: str  # what is wrong and what to do
+    skipped: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    documents: tuple[Document, ...]
+    claims: tuple[Claim, ...]
+    clusters: tuple[Cluster, ...]
+    conflicts: tuple[Conflict, ...]
+    problems: tuple[Problem, ...]
+    config: CheckConfig
+    stats: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def conflicts_frame(self) -> pd.DataFrame:
+        """One row per conflict value, as written to CSV."""
+        from claimcheck.report import conflicts_frame
+
+        return conflicts_frame(self)
+
+    def count_at_or_above(self, severity: str) -> int:
+        rank = SEVERITIES.index(severity)
+        return sum(1 for c in self.conflicts if SEVERITIES.index(c.severity) <= rank)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from claimcheck.claims import extract_claims, is_claim
+from claimcheck.types import Document
+
+
+def claims_of(text: str) -> list[str]:
+    doc = Document("d", "d", text)
+    out = extract_claims(doc)
+    for c in out:  # every claim is an exact slice of the document
+        assert text[c.span[0] : c.span[1]] == c.text
+    return [c.text for c in out]
+
+
+def test_abbreviations_do_not_split() -> None:
+    text = "U.S. Defense Secretary Pete Hegseth met Adm. Dong Jun in Sept. 2025 in Malaysia. They agreed to talk again soon."
+    assert claims_of(text) == [
+        "U.S. Defense Secretary Pete Hegseth met Adm. Dong Jun in Sept. 2025 in Malaysia.",
+        "They agreed to talk again soon.",
+    ]
+
+
+def test_missing_space_after_full_stop_splits() -> None:
+    text = "Trust needs work to ease the tensions.The observer cautioned that friction could hinder progress."
+    assert claims_of(text) == [
+        "Trust needs work to ease the tensions.",
+        "The observer cautioned that friction could hinder progress.",
+    ]
+
+
+def test_bullets_tables_and_headings() -> None:
+    text = (
+        "Table of Contents\n"
+        "- 1. Restoring Dialog: A First Step\n"
+        "Cautious Optimism from Washington\n"
+        "* August 2023: A near collision between two warships highlighted the dangers.\n"
+        "| Key Event | Date | Location |\n"
+        "|---|---|---|\n"
+        "| Meeting between the two ministers | November 1, 2025 | Kuala Lumpur, Malaysia |\n"
+        "Share your thoughts on this developing story in the comments below!\n"
+        "Pro Tip: Stay informed by following reputable news sources every day.\n"
+        "What impact will resumed military talks have on broader relations?\n"
+        "Share.\n"
+        "3/related/default\n"
+    )
+    assert claims_of(text) == [
+        "August 2023: A near collision between two warships highlighted the dangers.",
+        "Meeting between the two ministers | November 1, 2025 | Kuala Lumpur, Malaysia",
+    ]
+
+
+def test_is_claim_rejects_menus() -> None:
+    assert not is_claim("Facebook X (Twitter) Instagram Pinterest")
+    assert not is_claim("Home » U.S., China seek direct military communications")
+    assert is_claim("The hotline was used through the 1980s and still connects Moscow and Washington.")

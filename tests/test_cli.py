@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+from tests.conftest import SEEDS, CountingEmbedder, write
+
+runner = CliRunner()
+
+
+def two_sources(tmp_path: Path) -> Path:
+    write(tmp_path, "a.txt", "Admiral Dong Jun said the talks in Malaysia went well for both sides.\n")
+    write(tmp_path, "b.txt", "Admiral Dong Un said the talks in Malaysia went well for both sides.\n")
+    write(tmp_path, "c.txt", "Defense Minister Dong Jun met his counterpart for talks in Malaysia.\n")
+    return tmp_path
+
+
+def test_scan_writes_each_requested_format(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    folder = two_sources(tmp_path / "story")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["scan", str(folder), "-o", str(out / "r.html"), "-o", str(out / "r.json"), "-o", str(out / "r.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "r.json").read_text())["conflicts"][0]["kind"] == "person_name"
+    assert (out / "r.html").read_text().startswith("<!doctype html>")
+    assert (out / "r.csv").read_text().startswith("conflict,kind")
+
+
+def test_summary_and_json_to_stdout(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    folder = two_sources(tmp_path)
+    result = runner.invoke(app, ["scan", str(folder)])
+    assert result.exit_code == 0
+    assert "3 documents" in result.stdout and "Dong Un" in result.stdout
+    result = runner.invoke(app, ["scan", str(folder), "--format", "json", "--quiet"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["stats"]["documents"] == 3
+
+
+def test_fail_on_severity(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    folder = two_sources(tmp_path)
+    assert runner.invoke(app, ["scan", str(folder), "--fail-on", "medium"]).exit_code == 1
+    assert runner.invoke(app, ["scan", str(folder), "--fail-on", "high"]).exit_code == 0
+    assert runner.invoke(app, ["scan", str(folder), "--fail-on", "low"]).exit_code == 1
+
+
+def test_usage_and_input_errors_exit_2(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    result = runner.invoke(app, ["scan", str(tmp_path / "missing")])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+    result = runner.invoke(app, ["scan", str(two_sources(tmp_path)), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 2 and "r.pdf" in result.stderr
+    empty = tmp_path / "empty"
+    write(empty, "blank.txt", "")
+    result = runner.invoke(app, ["scan", str(empty)])
+    assert result.exit_code == 2 and "blank.txt" in result.stderr
+    assert runner.invoke(app, ["scan", str(tmp_path), "--fail-on", "urgent"]).exit_code == 2
+
+
+def test_bad_files_are_named_and_the_scan_completes(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    folder = two_sources(tmp_path)
+    write(folder, "empty.txt", "")
+    write(folder, "image.txt", b"\x00\x01\x02binary")
+    result = runner.invoke(app, ["scan", str(folder), "--format", "json", "-q"])
+    assert result.exit_code == 0
+    assert "empty.txt" in result.stderr and "image.txt" in result.stderr
+    data = json.loads(result.stdout)
+    assert {p["path"] for p in data["problems"]} == {"empty.txt", "image.txt"}
+    assert data["stats"]["documents"] == 3
+
+
+def test_folder_with_one_document(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    write(tmp_path, "only.txt", "Admiral Dong Jun said the talks went well for both sides.\n")
+    result = runner.invoke(app, ["scan", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "only article" in result.stderr and "0 conflicts" in result.stdout
+
+
+def test_second_scan_embeds_nothing(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    args = ["scan", str(SEEDS), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert runner.invoke(app, args).exit_code == 0
+    first = fake_model.texts
+    assert first > 100
+    assert runner.invoke(app, args).exit_code == 0
+    assert fake_model.texts == first
+
+
+def test_claims_command(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["claims", str(SEEDS / "004_54508f338c3d60ce.txt")])
+    assert result.exit_code == 0
+    assert "title        'Chinese Defense Minister Admiral'" not in result.stdout
+    assert "'dong jun'" in result.stdout
+
+
+def test_help_is_fast_and_does_not_import_torch() -> None:
+    code = "import sys; from claimcheck.cli import app; print('torch' in sys.modules or 'sentence_transformers' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    help_run = subprocess.run(
+        [sys.executable, "-m", "claimcheck", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "scan" in help_run.stdout

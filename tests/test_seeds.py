@@ -1,0 +1,53 @@
+"""The seed story: the discrepancies the project was started to find, and the look-alikes it must not flag."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck import Report, scan
+from claimcheck.config import CheckConfig
+from tests.conftest import SEEDS, hashing_embedder
+
+# pairs of normalized values that must never appear together in one conflict
+NOT_CONFLICTS = [
+    ("kuala lumpur", "malaysia"),
+    ("united states", "us"),
+    ("defense", "defence"),
+    ("admiral dong jun", "dong jun"),
+    ("xi jinping", "xi"),
+    ("deescalate", "de-escalate"),
+]
+
+
+def check_seed_report(report: Report) -> None:
+    by_kind = {}
+    for c in report.conflicts:
+        by_kind.setdefault(c.kind, []).append(c)
+    names = [{v.normalized for v in c.values} for c in by_kind.get("person_name", [])]
+    assert {"dong jun", "dong un"} in names
+    [un] = [c for c in by_kind["person_name"] if "dong un" in {v.normalized for v in c.values}]
+    assert un.values[1].document_ids == ("003_1b99bf92afbd8455.txt",)
+    titles = [{v.normalized for v in c.values} for c in by_kind.get("title", [])]
+    assert {"defense secretary", "war secretary"} in titles
+    holders = [c for c in by_kind.get("role_holder", []) if any("biden" in v.normalized for v in c.values)]
+    assert holders and holders[0].values[0].normalized == "donald trump"
+    for c in report.conflicts:
+        normalized = {v.normalized for v in c.values}
+        for a, b in NOT_CONFLICTS:
+            assert not ({a, b} <= normalized), c.summary
+        assert not (c.kind == "place" and normalized & {"kuala lumpur", "malaysia"})
+
+
+def test_seed_conflicts_with_test_embedder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    report = scan([SEEDS], CheckConfig(cache_dir=tmp_path, cluster_threshold=0.5), embedder=hashing_embedder)
+    check_seed_report(report)
+
+
+@pytest.mark.slow
+def test_seed_conflicts_with_bundled_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    report = scan([SEEDS], CheckConfig(cache_dir=tmp_path))
+    check_seed_report(report)
+    high_medium = [c for c in report.conflicts if c.severity in ("high", "medium")]
+    # the three seeded discrepancies plus "resumed" vs "not restarted": nothing else
+    assert {c.kind for c in high_medium} <= {"person_name", "title", "role_holder", "polarity"}
+    assert len(high_medium) <= 4

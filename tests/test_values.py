@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimcheck import lexicon
+from claimcheck.types import Claim, Document, Value
+from claimcheck.values import extract_values
+
+
+def values_of(text: str, published: dt.date | None = None, kind: str | None = None) -> list[Value]:
+    doc = Document("d", "d", "xx " + text, published=published)
+    claim = extract_values(Claim("d:0", "d", text, (3, 3 + len(text))), doc)
+    for v in claim.values:  # spans point into the document
+        assert doc.text[v.span[0] : v.span[1]].strip() != ""
+    return [v for v in claim.values if kind is None or v.kind == kind]
+
+
+def test_person_with_title_and_country() -> None:
+    vs = values_of("U.S. Secretary of War Pete Hegseth met Chinese Defence Minister Admiral Dong Jun.")
+    people = {v.normalized: v for v in vs if v.kind == "person"}
+    assert set(people) == {"pete hegseth", "dong jun"}
+    assert people["pete hegseth"].parents == ("united states",)
+    titles = {(v.role, v.normalized, v.parents[0]) for v in vs if v.kind == "title"}
+    assert titles == {
+        ("pete hegseth", "war secretary", "office"),
+        ("dong jun", "defense minister", "office"),
+        ("dong jun", "admiral", "rank"),
+    }
+
+
+def test_title_word_orders_agree() -> None:
+    a = values_of("Defence Secretary Pete Hegseth spoke.", kind="title")[0]
+    b = values_of("Secretary of Defense Pete Hegseth spoke.", kind="title")[0]
+    assert a.normalized == b.normalized == "defense secretary"
+
+
+def test_abbreviated_rank_and_appositive_title() -> None:
+    vs = values_of("He met China's defense minister, Adm. Dong Un, in Malaysia.")
+    assert {(v.normalized, v.role) for v in vs if v.kind == "title"} == {
+        ("defense minister", "dong un"),
+        ("admiral", "dong un"),
+    }
+
+
+def test_uncued_capitalised_pair_is_only_a_name() -> None:
+    vs = values_of("Experts like Michael Green point to the need for dialogue.")
+    assert [(v.kind, v.normalized) for v in vs] == [("name", "michael green")]
+
+
+def test_administration_names_its_head() -> None:
+    [v] = values_of("This highlights the Biden administration's willingness to confront Beijing.", kind="person")
+    assert (v.normalized, v.role, v.text) == ("biden", "administration", "Biden administration")
+
+
+def test_former_office_holders_are_marked() -> None:
+    [v] = values_of("The visit by then-House Speaker Nancy Pelosi angered Beijing.", kind="person")
+    assert v.role == "former"
+
+
+def test_places_with_containment_from_the_text() -> None:
+    vs = values_of("They met in Kuala Lumpur, Malaysia, and later in the United States.", kind="place")
+    got = {v.normalized: v.parents for v in vs}
+    assert "malaysia" in got["kuala lumpur"]
+    assert "united states" in got
+
+
+def test_country_spellings_normalize() -> None:
+    for text in ("US", "U.S.", "United States", "USA"):
+        [v] = values_of(f"Troops arrived in the {text} yesterday evening.", kind="place")
+        assert v.normalized == "united states"
+
+
+def test_dates_normalized_and_resolved() -> None:
+    published = dt.date(2025, 11, 3)  # a Monday
+    got = {
+        v.text: (v.normalized, v.role)
+        for v in values_of(
+            "Talks on Friday followed a meeting on November 1, 2025, the first since Sept. 2023 and since 2019.",
+            published,
+            "date",
+        )
+    }
+    assert got == {
+        "Friday": ("2025-10-31", "day"),
+        "November 1, 2025": ("2025-11-01", "day"),
+        "Sept. 2023": ("2023-09", "month"),
+        "2019": ("2019", "year"),
+    }
+    [v] = values_of("Late last year the talks resumed.", published, "date")
+    assert (v.normalized, v.role) == ("2024", "year")
+    [v] = values_of("Talks resumed on Friday.", None, "date")
+    assert (v.normalized, v.role) == ("friday", "weekday")
+
+
+def test_may_the_verb_is_not_a_date() -> None:
+    assert values_of("The ministers may meet again to finalize details.", kind="date") == []
+
+
+def test_numbers_with_units() -> None:
+    got = {
+        (v.normalized, v.role)
+        for v in values_of(
+            "At least three people died, 7.7 million residents fled, 15,000 refugees arrived and tariffs fell to 47%.",
+            kind="number",
+        )
+    }
+    assert got == {("3", "people"), ("7700000", "resident"), ("15000", "refugee"), ("47", "percent")}
+
+
+def test_approximate_numbers_are_marked() -> None:
+    [v] = values_of("About 20 soldiers were wounded in the attack.", kind="number")
+    assert v.parents == ("approximate",)
+
+
+def test_negation_records_the_verb() -> None:
+    [v] = values_of("Direct talks have not restarted, analysts say.", kind="polarity")
+    assert (v.normalized, v.role) == ("negated", lexicon.stem("restarted"))
+
+
+def test_quote_and_speaker() -> None:
+    [v] = values_of("“We have more meetings on that coming soon,” Hegseth said.", kind="quote")
+    assert v.normalized == "we have more meetings on that coming soon" and v.role == "hegseth"
+
+
+@given(st.integers(min_value=2, max_value=10**9))
+def test_comma_grouped_numbers_parse_exactly(n: int) -> None:
+    [v] = values_of(f"Officials counted {n:,} ballots in the city.", kind="number")
+    assert v.normalized == str(n) and v.role == "ballot"
+
+
+@given(st.text(max_size=40))
+def test_fold_is_idempotent(text: str) -> None:
+    once = lexicon.fold(text)
+    assert lexicon.fold(once) == once
+
+
+def test_fold_joins_spelling_variants() -> None:
+    assert lexicon.fold("de-escalate") == lexicon.fold("deescalate")
+    assert lexicon.fold("Defence") == lexicon.fold("defense")
