@@ -288,7 +288,12 @@ def _values(sightings: Iterable[_Sighting]) -> list[ConflictValue]:
                 ),
             )
         docs = tuple(sorted({s.claim.document_id for s in group}))
-        values.append(ConflictValue(surface, normalized, docs, tuple(evidence.values())))
+        # one sentence from each source first, so the evidence spans the sources
+        firsts: list[Evidence] = []
+        repeats: list[Evidence] = []
+        for e in evidence.values():
+            (repeats if any(f.document_id == e.document_id for f in firsts) else firsts).append(e)
+        values.append(ConflictValue(surface, normalized, docs, (*firsts, *repeats)))
     values.sort(key=lambda v: (-len(v.document_ids), v.normalized))
     return values
 
@@ -472,7 +477,6 @@ def _title_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -
         if not _cross_source([set(v.document_ids) for v in values]):
             continue
         name = _display_name(entities[entity])
-        values = [ConflictValue(v.normalized.title(), v.normalized, v.document_ids, v.evidence) for v in values]
         summary = f"{name}: " + _summary(values, "say")
         conflicts.append(Conflict("", "title", SEVERITY["title"], _confidence(values), summary, name, tuple(values)))
     return conflicts
@@ -493,7 +497,9 @@ def _role_holder_conflicts(entities: list[list[_Sighting]], titles: list[_Sighti
     for t in titles:
         if t.value.normalized in EXECUTIVE_TITLES and t.value.role in holder:
             n = holder[t.value.role]
-            in_role[n].append(t)
+            # show the whole mention ("U.S. President Donald Trump"), not the title alone
+            mention = next((v for v in t.claim.values if v.kind == "person" and v.normalized == t.value.role), t.value)
+            in_role[n].append(_Sighting(mention, t.claim))
             qualifiers = t.value.parents[1:]
             countries[n].update(qualifiers)
             if not qualifiers:

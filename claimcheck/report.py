@@ -59,7 +59,7 @@ def _conflict_dict(c: Conflict) -> dict[str, Any]:
             {
                 "value": v.value,
                 "normalized": v.normalized,
-                "majority": n == 0,
+                "majority": n == 0 and len(v.document_ids) > len(c.values[1].document_ids),
                 "documents": list(v.document_ids),
                 "claims": [
                     {
@@ -123,7 +123,7 @@ def conflicts_frame(report: Report) -> pd.DataFrame:
                     "summary": c.summary,
                     "value": v.value,
                     "normalized": v.normalized,
-                    "majority": n == 0,
+                    "majority": n == 0 and len(v.document_ids) > len(c.values[1].document_ids),
                     "n_documents": len(v.document_ids),
                     "documents": ";".join(v.document_ids),
                     "evidence": first.text if first else "",
