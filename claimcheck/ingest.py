@@ -9,6 +9,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ def read_documents(
     documents: list[Document] = []
     problems: list[Problem] = []
     seen_content: dict[str, str] = {}
+    seen_ids: set[str] = set()
     for root, path in _expand(paths):
         if path is None:
             text = sys.stdin.read()
@@ -62,15 +64,12 @@ def read_documents(
                     )
                 )
                 continue
+            if doc.id in seen_ids:
+                # two folders can hold files with the same relative path: fall back to the full path
+                doc = replace(doc, id=doc.path + doc.id.partition("#")[1] + doc.id.partition("#")[2])
             seen_content[digest] = doc.id
+            seen_ids.add(doc.id)
             documents.append(doc)
-    ids = [d.id for d in documents]
-    if len(set(ids)) != len(ids):
-        # two roots can hold files with the same relative path: keep ids unique
-        documents = [
-            Document(d.path, d.path, d.text, d.title, d.source, d.url, d.published) if ids.count(d.id) > 1 else d
-            for d in documents
-        ]
     return documents, problems
 
 

@@ -22,9 +22,9 @@ def to_dict(report: Report) -> dict[str, Any]:
     """The JSON contract: see claimcheck/data/report.schema.json."""
     from claimcheck import __version__
 
-    claims_per_doc: dict[str, int] = {}
+    claims_per_doc: dict[str, list[dict[str, Any]]] = {d.id: [] for d in report.documents}
     for c in report.claims:
-        claims_per_doc[c.document_id] = claims_per_doc.get(c.document_id, 0) + 1
+        claims_per_doc[c.document_id].append({"id": c.id, "text": c.text, "start": c.span[0], "end": c.span[1]})
     return {
         "claimcheck": __version__,
         "schema": SCHEMA_VERSION,
@@ -36,7 +36,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "source": d.source,
                 "url": d.url,
                 "published": d.published.isoformat() if d.published else None,
-                "claims": claims_per_doc.get(d.id, 0),
+                "claims": claims_per_doc[d.id],
             }
             for d in report.documents
         ],

@@ -96,3 +96,19 @@ def test_huge_file_is_reported(tmp_path: Path) -> None:
 def test_missing_path_raises(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         read_documents([tmp_path / "nope"])
+
+
+def test_same_relative_path_in_two_folders_keeps_ids_unique(tmp_path: Path) -> None:
+    write(tmp_path, "x/story.txt", ARTICLE)
+    write(tmp_path, "y/story.txt", ARTICLE.replace("twelve", "nine"))
+    docs, _ = read_documents([tmp_path / "x", tmp_path / "y"])
+    assert docs[0].id == "story.txt" and docs[1].id == str(tmp_path / "y" / "story.txt")
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(ARTICLE))
+    write(tmp_path, "a.txt", ARTICLE.replace("twelve", "nine"))
+    docs, problems = read_documents(["-", tmp_path])
+    assert [d.id for d in docs] == ["-", "a.txt"] and problems == []

@@ -51,3 +51,27 @@ def test_seed_conflicts_with_bundled_model(tmp_path) -> None:  # type: ignore[no
     # the three seeded discrepancies plus "resumed" vs "not restarted": nothing else
     assert {c.kind for c in high_medium} <= {"person_name", "title", "role_holder", "polarity"}
     assert len(high_medium) <= 4
+
+
+@pytest.mark.slow
+def test_cli_scan_of_fixtures_with_bundled_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import subprocess
+    import sys
+
+    import jsonschema
+
+    from claimcheck.report import schema
+
+    out = tmp_path / "seeds.json"
+    args = [sys.executable, "-m", "claimcheck", "scan", str(SEEDS), "-o", str(out), "--cache-dir", str(tmp_path), "-q"]
+    run = subprocess.run(args, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(out.read_text())
+    jsonschema.validate(data, schema())
+    assert data["stats"]["model"] == "all-MiniLM-L6-v2"
+    kinds = {c["kind"] for c in data["conflicts"]}
+    assert {"person_name", "title", "role_holder"} <= kinds
+    # a second run is served from the embedding cache and fails on the high conflicts it finds
+    rerun = subprocess.run([*args, "--fail-on", "high"], capture_output=True, text=True)
+    assert rerun.returncode == 1
