@@ -32,11 +32,24 @@ MIN_WORDS = 5
 def extract_claims(document: Document) -> tuple[Claim, ...]:
     """Split a document into claim sentences, dropping headings, menus, questions and boilerplate."""
     claims: list[Claim] = []
+    first_line_end = _first_line_end(document.text)
     for start, end in _sentences(document.text):
         text = document.text[start:end]
-        if is_claim(text):
+        if is_claim(text) or (end <= first_line_end and is_headline(text)):
             claims.append(Claim(f"{document.id}:{len(claims)}", document.id, text, (start, end)))
     return tuple(claims)
+
+
+def _first_line_end(text: str) -> int:
+    stripped = text.lstrip()
+    newline = stripped.find("\n")
+    return len(text) - len(stripped) + (newline if newline >= 0 else len(stripped))
+
+
+def is_headline(text: str) -> bool:
+    """A first line that states something: "Lindsay Lohan Checks Into Betty Ford"."""
+    words = WORD.findall(text)
+    return 4 <= len(words) <= 25 and not BOILERPLATE.match(text) and not text.isupper() and not text.endswith((":", "?"))
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:

@@ -13,36 +13,30 @@ from claimcheck.types import Claim, Cluster
 def cluster_claims(claims: Sequence[Claim], vectors: np.ndarray, config: CheckConfig) -> tuple[Cluster, ...]:
     """Group claims about the same fact across documents.
 
-    A cluster is a claim (the centre) plus, for each other document, its most similar
-    claim there if the cosine reaches `config.cluster_threshold`. Conflicts are read
-    between the centre and each member, so every compared pair is a direct match;
-    identical member sets found from different centres are kept once.
+    A cluster is a claim (the centre) plus its nearest claims in other documents whose
+    cosine reaches `config.cluster_threshold`, closest first. Paraphrases of one fact
+    in news sit anywhere from 0.45 to 0.9, and one source may restate a fact twice, so
+    every such neighbour is kept; the conflict stage's typed alignment decides which
+    values are comparable. Conflicts are read between the centre and each member.
     """
     if len(claims) < 2:
         return ()
-    docs = np.array([c.document_id for c in claims])
-    neighbours, sims = nearest_neighbours(vectors, config.neighbours, config.exact_search_limit)
+    docs = [c.document_id for c in claims]
+    neighbours, sims = nearest_neighbours(vectors, config.neighbours + 1, config.exact_search_limit)
     clusters: list[Cluster] = []
-    seen: set[frozenset[int]] = set()
     for i in range(len(claims)):
-        best: dict[str, tuple[int, float]] = {}
-        for j, s in zip(neighbours[i], sims[i], strict=True):
-            if j < 0 or j == i or s < config.cluster_threshold or docs[j] == docs[i]:
-                continue
-            if docs[j] not in best or best[docs[j]][1] < s:
-                best[docs[j]] = (int(j), float(s))
-        if not best:
+        members = [
+            (int(j), float(s))
+            for j, s in zip(neighbours[i], sims[i], strict=True)
+            if j >= 0 and j != i and s >= config.cluster_threshold and docs[j] != docs[i]
+        ]
+        if not members:
             continue
-        members = frozenset([i, *(j for j, _ in best.values())])
-        if members in seen:
-            continue
-        seen.add(members)
-        ordered = sorted(best.values(), key=lambda p: -p[1])
         clusters.append(
             Cluster(
                 id=f"c{len(clusters)}",
-                claim_ids=(claims[i].id, *(claims[j].id for j, _ in ordered)),
-                similarities=(1.0, *(round(s, 4) for _, s in ordered)),
+                claim_ids=(claims[i].id, *(claims[j].id for j, _ in members)),
+                similarities=(1.0, *(round(s, 4) for _, s in members)),
             )
         )
     return tuple(clusters)

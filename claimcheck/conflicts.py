@@ -45,7 +45,8 @@ SYNONYMS = [
     {"win", "won", "beat", "defeat"},
     {"attend", "join"},
 ]
-LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|inside)\s+(?:the\s+)?(?:city of\s+)?$", re.I)
+# "in X", and the state or country in "in Malibu, California"
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|inside)\s+(?:the\s+)?(?:city of\s+)?(?:[A-Z][\w.'’-]*\s*)*(?:,\s*)?$")
 # Regions are too vague to contradict a city or a country ("in Asia" vs "in Seoul").
 COMPARABLE_PLACES = frozenset({"city", "state", "country"})
 
@@ -62,7 +63,7 @@ class _Sighting:
 def find_conflicts(claims: Sequence[Claim], clusters: Sequence[Cluster], config: CheckConfig) -> tuple[Conflict, ...]:
     """All conflicts in a story, most severe and most certain first."""
     by_id = {c.id: c for c in claims}
-    found = cluster_conflicts(clusters, by_id) + entity_conflicts(claims, config)
+    found = cluster_conflicts(clusters, by_id, config) + entity_conflicts(claims, config)
     order = {"high": 0, "medium": 1, "low": 2}
     found.sort(key=lambda c: (order[c.severity], -c.confidence, c.kind, c.summary))
     return tuple(_renumber(c, n) for n, c in enumerate(found))
@@ -77,26 +78,26 @@ def _renumber(conflict: Conflict, n: int) -> Conflict:
 # --- inside clusters -------------------------------------------------------------
 
 
-def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim]) -> list[Conflict]:
+def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], config: CheckConfig) -> list[Conflict]:
     # (kind, subject) -> list of (sighting a, sighting b) pairs that disagree
     pairs: dict[tuple[str, str], list[tuple[_Sighting, _Sighting]]] = defaultdict(list)
     cluster_of: dict[tuple[str, str], str] = {}
+    compared: set[frozenset[str]] = set()
     for cluster in clusters:
-        members = [(by_id[i], sim) for i, sim in zip(cluster.claim_ids, cluster.similarities, strict=True)]
-        # every member is close to the centre, so each cross-source pair is about one fact
-        for n, (a, sim_a) in enumerate(members):
-            for b, sim_b in members[n + 1 :]:
-                if a.document_id == b.document_id:
-                    continue
-                for kind, subject, x, y in _compare(a, b):
-                    key = (kind, subject)
-                    sim = min(sim_a, sim_b)
-                    pairs[key].append((_Sighting(x, a, sim), _Sighting(y, b, sim)))
-                    cluster_of.setdefault(key, cluster.id)
+        centre = by_id[cluster.claim_ids[0]]
+        for member_id, sim in zip(cluster.claim_ids[1:], cluster.similarities[1:], strict=True):
+            pair = frozenset((centre.id, member_id))
+            if pair in compared:
+                continue
+            compared.add(pair)
+            member = by_id[member_id]
+            for kind, subject, x, y in _compare(centre, member):
+                pairs[(kind, subject)].append((_Sighting(x, centre, sim), _Sighting(y, member, sim)))
+                cluster_of.setdefault((kind, subject), cluster.id)
     conflicts = []
     for (kind, subject), disagreeing in pairs.items():
         for component in _components(disagreeing):
-            conflict = _build(kind, subject, component, cluster_of[(kind, subject)])
+            conflict = _build(kind, subject, component, cluster_of[(kind, subject)], config)
             if conflict:
                 conflicts.append(conflict)
     return conflicts
@@ -239,7 +240,9 @@ def _components(pairs: list[tuple[_Sighting, _Sighting]]) -> list[list[tuple[_Si
     return list(groups.values())
 
 
-def _build(kind: str, subject: str, pairs: list[tuple[_Sighting, _Sighting]], cluster_id: str) -> Conflict | None:
+def _build(
+    kind: str, subject: str, pairs: list[tuple[_Sighting, _Sighting]], cluster_id: str, config: CheckConfig
+) -> Conflict | None:
     sightings = [s for pair in pairs for s in pair]
     values = _values(sightings)
     if len(values) < 2:
@@ -249,6 +252,12 @@ def _build(kind: str, subject: str, pairs: list[tuple[_Sighting, _Sighting]], cl
         return None
     similarity = sum(s.similarity for s in sightings) / len(sightings)
     severity = SEVERITY[kind]
+    # One weak pairing is a possibility, not a finding: strong similarity, or each side
+    # stated by two sources, is needed for the kind's own severity.
+    strong = max(s.similarity for s in sightings) >= config.strong_similarity
+    corroborated = sum(len(v.document_ids) >= 2 for v in values) >= 2
+    if not (strong or corroborated):
+        severity = "low"
     if kind == "polarity":
         summary = _summary(
             values,
@@ -299,8 +308,9 @@ def _values(sightings: Iterable[_Sighting]) -> list[ConflictValue]:
 
 
 def _cross_source(docs_per_value: list[set[str]]) -> bool:
-    """Some source states a value that another source does not state."""
-    return any(a - b and b - a for n, a in enumerate(docs_per_value) for b in docs_per_value[n + 1 :])
+    """The values are not all stated by the same sources (one article contradicting
+    itself and nobody else is not a cross-source discrepancy)."""
+    return any(a != b for n, a in enumerate(docs_per_value) for b in docs_per_value[n + 1 :])
 
 
 def _confidence(values: Sequence[ConflictValue], base: float = 1.0) -> float:

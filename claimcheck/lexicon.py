@@ -299,7 +299,7 @@ def stem(word: str) -> str:
 
 
 def singular(noun: str) -> str:
-    noun = fold(noun)
+    noun = fold(noun).replace("'", "")
     if noun.endswith("ies") and len(noun) > 4:
         return noun[:-3] + "y"
     if noun.endswith(("ses", "xes", "ches", "shes")):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from claimcheck.claims import extract_claims
@@ -13,7 +13,7 @@ from claimcheck.conflicts import find_conflicts
 from claimcheck.embed import Embedder, embed_texts, load_embedder
 from claimcheck.errors import InputError
 from claimcheck.ingest import read_documents
-from claimcheck.types import Problem, Report
+from claimcheck.types import Claim, Document, Problem, Report
 from claimcheck.values import extract_values
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,31 @@ def scan(
 ) -> Report:
     """Read documents, extract claims and values, cluster, and find conflicts."""
     config = config or CheckConfig()
-    step = progress or (lambda stage, done, total: None)
     documents, problems = read_documents(paths, config)
     if not documents:
         raise InputError(
             "no readable articles found"
             + (": " + "; ".join(f"{p.path} {p.message}" for p in problems) if problems else "")
         )
+    return check_documents(documents, config, embedder=embedder, problems=problems, progress=progress)
+
+
+def document_claims(document: Document) -> tuple[Claim, ...]:
+    return tuple(extract_values(c, document) for c in extract_claims(document))
+
+
+def check_documents(
+    documents: Sequence[Document],
+    config: CheckConfig,
+    *,
+    embedder: Embedder | None = None,
+    problems: Sequence[Problem] = (),
+    progress: Progress | None = None,
+    claims_of: Callable[[Document], tuple[Claim, ...]] = document_claims,
+) -> Report:
+    """The stages after ingest, over documents already in memory."""
+    step = progress or (lambda stage, done, total: None)
+    problems = list(problems)
     if len(documents) == 1:
         problems.append(
             Problem(
@@ -46,9 +64,9 @@ def scan(
                 skipped=False,
             )
         )
-    claims = []
+    claims: list[Claim] = []
     for n, doc in enumerate(documents, 1):
-        claims += [extract_values(c, doc) for c in extract_claims(doc)]
+        claims += claims_of(doc)
         step("claims", n, len(documents))
     if embedder is None:
         step("loading model", 0, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -58,18 +59,58 @@ def tokenize(text: str) -> list[Token]:
 def extract_values(claim: Claim, document: Document | None = None) -> Claim:
     """Return the claim with its typed values (spans are document offsets)."""
     published = document.published if document else None
-    tokens = tokenize(claim.text)
+    original = claim.text
+    text = _restore_case(original, document.text) if document else original
+    tokens = tokenize(text)
     values: list[Value] = []
-    values += _names(claim.text, tokens)
-    date_values = _dates(claim.text, published)
+    values += _names(text, tokens)
+    date_values = _dates(text, published)
     values += date_values
     taken = [v.span for v in date_values]
-    values += _numbers(claim.text, tokens, taken)
+    values += _numbers(text, tokens, taken)
     values += _negations(tokens)
-    values += _quotes(claim.text, [v for v in values if v.kind == "person"])
+    values += _quotes(text, [v for v in values if v.kind == "person"])
     offset = claim.span[0]
-    shifted = tuple(replace(v, span=(v.span[0] + offset, v.span[1] + offset)) for v in values)
+    shifted = tuple(
+        replace(
+            v,
+            # case restoration keeps lengths, so the surface form is read back from the original
+            text=original[v.span[0] : v.span[1]] if v.text == text[v.span[0] : v.span[1]] else v.text,
+            span=(v.span[0] + offset, v.span[1] + offset),
+        )
+        for v in values
+    )
     return replace(claim, values=tuple(sorted(shifted, key=lambda v: (v.span, v.kind))))
+
+
+TITLE_CASE_WORD = re.compile(r"\b[A-Z][a-z]+(?:['’][a-z]+)?\b")
+LOWER_WORD = re.compile(r"\b[a-z]+\b")
+
+
+def _restore_case(text: str, document_text: str) -> str:
+    """Lowercase the ordinary words of a Title Case headline, so that only names stay capitalised.
+
+    A word counts as ordinary when the article uses it (or a word of the same stem) in
+    lowercase; names are written capitalised throughout. Lengths do not change.
+    """
+    words = TITLE_CASE_WORD.findall(text)
+    if len(words) < 4 or sum(1 for w in LOWER_WORD.findall(text) if len(w) > 3) > len(words) / 3:
+        return text  # an ordinary sentence
+    lower = _lower_stems(document_text)
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group()
+        if w.lower() in lower or lx.stem(w) in lower:
+            return w[0].lower() + w[1:]
+        return w
+
+    return TITLE_CASE_WORD.sub(fix, text)
+
+
+@functools.lru_cache(maxsize=64)
+def _lower_stems(document_text: str) -> frozenset[str]:
+    words = set(LOWER_WORD.findall(document_text))
+    return frozenset(words | {lx.stem(w) for w in words})
 
 
 # --- names: people, titles, organisations, places ----------------------------
@@ -194,6 +235,10 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]
         if w in lx.TITLE_MODIFIERS or w in lx.TITLE_NOISE:
             pos += 1
             continue
+        ahead = _org_prefixed_head(words, pos) if not titles else None
+        if ahead is not None:  # "LA Superior Court Judge X", "Academy President X"
+            pos = start = ahead
+            continue
         break
     name_tokens = words[pos:]
     if pos > start:  # modifiers with no head after them belong to the name ("House Speaker" handled above)
@@ -257,6 +302,19 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]
             values.append(_title_value(text, words[a:b], name, kind, countries))
         values += [_title_value(text, toks, name, kind, []) for toks, kind in appositive]
     return values
+
+
+def _org_prefixed_head(words: list[Token], pos: int) -> int | None:
+    """Where a title starts after an organisation's name, if one does before the last word."""
+    for h in range(pos + 1, len(words) - 1):
+        if not words[h].capital:
+            return None
+        if _head_kind(words[h].word) in ("office", "rank"):
+            m = h
+            while m > pos + 1 and words[m - 1].word in lx.TITLE_MODIFIERS:
+                m -= 1
+            return m
+    return None
 
 
 _CALENDAR = frozenset(
@@ -545,7 +603,7 @@ APPROX = re.compile(
 _WORDNUM = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 NUMBER = re.compile(
     rf"(?<![\w.,/:#-])(?P<cur>[$€£¥])?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    rf"|(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))?)(?![\w,]*\d)(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"  # noqa: E501 - a regex reads best on one line
+    rf"|(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))?\b)(?![\w,]*\d)(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"  # noqa: E501 - a regex reads best on one line
     rf"(?:\s?(?P<pct>%|percent|per cent)(?!\w))?",
     re.I,
 )

@@ -1,0 +1,268 @@
+"""Measure detection on a corpus of stories: noise on untouched stories, recall on injected
+discrepancies, false flags the injections cause. One process, the model loaded once."""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from claimcheck.config import CheckConfig
+from claimcheck.embed import Embedder
+from claimcheck.ingest import read_documents
+from claimcheck.inject import INJECTION_KINDS, Injection, Mentions, inject_story
+from claimcheck.pipeline import check_documents, document_claims
+from claimcheck.types import Conflict, Document, Report
+
+# the conflict kinds in the seed story that the scan issue requires, and look-alikes it must not flag
+SEED_EXPECTED = {
+    "person_name": {"dong jun", "dong un"},
+    "title": {"defense secretary", "war secretary"},
+}
+SEED_NOT_CONFLICTS = [("kuala lumpur", "malaysia"), ("xi jinping", "xi"), ("admiral dong jun", "dong jun")]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    id: str
+    documents: tuple[Document, ...]
+    mentions: Mentions
+
+
+@dataclass
+class Evaluation:
+    kinds: tuple[str, ...]
+    seed: int
+    per_kind: int
+    seeds_row: dict[str, Any] = field(default_factory=dict)
+    noise: dict[str, int] = field(default_factory=dict)  # story -> high/medium conflicts untouched
+    noise_examples: dict[str, list[str]] = field(default_factory=dict)
+    copies: list[dict[str, Any]] = field(default_factory=list)  # one per injected copy
+
+    def recall(self, kind: str | None = None) -> tuple[int, int]:
+        rows = [c for c in self.copies if kind is None or c["kind"] == kind]
+        return sum(c["hit"] for c in rows), len(rows)
+
+    def false_flags_per_copy(self) -> float:
+        return sum(c["false_flags"] for c in self.copies) / len(self.copies) if self.copies else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        noise = sorted(self.noise.values())
+        return {
+            "seed": self.seed,
+            "injections_per_kind_per_story": self.per_kind,
+            "stories": len(self.noise),
+            "copies": len(self.copies),
+            "recall": {k: _ratio(*self.recall(k)) for k in self.kinds} | {"overall": _ratio(*self.recall())},
+            "injected": {k: self.recall(k)[1] for k in self.kinds},
+            "false_flags_per_copy": round(self.false_flags_per_copy(), 3),
+            "noise_median": statistics.median(noise) if noise else 0,
+            "noise_p90": float(np.percentile(noise, 90)) if noise else 0,
+            "seeds": self.seeds_row,
+        }
+
+
+def _ratio(hits: int, total: int) -> float | None:
+    return round(hits / total, 3) if total else None
+
+
+def load_corpus(root: Path, stories: int | None = None, only: Sequence[str] = ()) -> list[Story]:
+    """One story per subfolder; ECB+'s mentions.jsonl at the root is used when present."""
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if only:
+        folders = [f for f in folders if f.name in only]
+    if stories is not None:
+        folders = folders[:stories]
+    mentions = _read_mentions(root / "mentions.jsonl", {f.name for f in folders})
+    out = []
+    for folder in folders:
+        documents, _ = read_documents([folder])
+        by_stem = mentions.get(folder.name, {})
+        out.append(Story(folder.name, tuple(documents), {d.id: by_stem.get(Path(d.id).stem, []) for d in documents}))
+    return out
+
+
+def _read_mentions(path: Path, stories: set[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    found: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    if path.is_file():
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                m = json.loads(line)
+                if m["story_id"] in stories:
+                    found[m["story_id"]][m["doc_id"]].append(m)
+    return found
+
+
+def evaluate(
+    stories: Sequence[Story],
+    config: CheckConfig,
+    embedder: Embedder,
+    *,
+    kinds: Sequence[str] = INJECTION_KINDS,
+    per_kind: int = 5,
+    seed: int = 0,
+    seeds_folder: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Evaluation:
+    step = progress or (lambda stage, done, total: None)
+    result = Evaluation(tuple(kinds), seed, per_kind)
+    claims_of = functools.lru_cache(maxsize=None)(document_claims)  # unchanged articles are read once
+    memo_embedder = _memoized(embedder)
+
+    def check(documents: Sequence[Document]) -> Report:
+        return check_documents(documents, config, embedder=memo_embedder, claims_of=claims_of)
+
+    if seeds_folder is not None and seeds_folder.is_dir():
+        seed_documents, _ = read_documents([seeds_folder])
+        result.seeds_row = seed_checks(check(seed_documents))
+    for n, story in enumerate(stories, 1):
+        step("stories", n, len(stories))
+        baseline = check(story.documents)
+        loud = [c for c in baseline.conflicts if c.severity in ("high", "medium")]
+        result.noise[story.id] = len(loud)
+        result.noise_examples[story.id] = [f"[{c.severity}] {c.kind}: {c.summary}" for c in loud[:10]]
+        known = {conflict_key(c) for c in baseline.conflicts}
+        rng = random.Random(f"{seed}:{story.id}")
+        for documents, injection in inject_story(story.id, story.documents, story.mentions, kinds, per_kind, rng):
+            report = check(documents)
+            result.copies.append(
+                {
+                    "story": story.id,
+                    "kind": injection.kind,
+                    "document": injection.document_id,
+                    "original": injection.original,
+                    "replacement": injection.replacement,
+                    "hit": is_hit(report, injection),
+                    "false_flags": len(false_flags(report, known, injection)),
+                }
+            )
+    return result
+
+
+def _memoized(embedder: Embedder) -> Embedder:
+    seen: dict[str, np.ndarray] = {}
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in seen]
+        if missing:
+            seen.update(zip(missing, embedder(missing), strict=True))
+        return np.stack([seen[t] for t in texts])
+
+    return embed
+
+
+def conflict_key(conflict: Conflict) -> tuple[str, frozenset[str]]:
+    return conflict.kind, frozenset(v.normalized for v in conflict.values)
+
+
+def _touches(conflict: Conflict, injection: Injection) -> set[int]:
+    """Indexes of the conflict's values whose evidence overlaps the injected span."""
+    return {
+        n
+        for n, v in enumerate(conflict.values)
+        for e in v.evidence
+        if e.document_id == injection.document_id and e.value_start < injection.end and injection.start < e.value_end
+    }
+
+
+def is_hit(report: Report, injection: Injection) -> bool:
+    """A conflict of the right kind sets the injected value against a value other articles use."""
+    for c in report.conflicts:
+        if c.kind != injection.kind:
+            continue
+        touched = _touches(c, injection)
+        if touched and any(
+            n not in touched and set(v.document_ids) - {injection.document_id} for n, v in enumerate(c.values)
+        ):
+            return True
+    return False
+
+
+def false_flags(report: Report, known: set[tuple[str, frozenset[str]]], injection: Injection) -> list[Conflict]:
+    """New high/medium conflicts that the untouched story did not have and that do not involve the injection."""
+    return [
+        c
+        for c in report.conflicts
+        if c.severity in ("high", "medium") and conflict_key(c) not in known and not _touches(c, injection)
+    ]
+
+
+def seed_checks(report: Report) -> dict[str, Any]:
+    """The scan issue's acceptance checks on fixtures/seeds, as one table row."""
+    sets = [(c.kind, {v.normalized for v in c.values}) for c in report.conflicts]
+    found = {
+        kind: any(k == kind and expected <= values for k, values in sets) for kind, expected in SEED_EXPECTED.items()
+    }
+    found["role_holder"] = any(k == "role_holder" and any("biden" in v for v in values) for k, values in sets)
+    wrong = [f"{a} / {b}" for a, b in SEED_NOT_CONFLICTS if any({a, b} <= values for _, values in sets)]
+    loud = sum(c.severity in ("high", "medium") for c in report.conflicts)
+    return {"found": found, "wrongly_flagged": wrong, "high_medium": loud}
+
+
+def render_markdown(evaluation: Evaluation, command: str) -> str:
+    s = evaluation.summary()
+    lines = [
+        "# Detection quality",
+        "",
+        f"Measured with `{command}` (seed {s['seed']}, up to {s['injections_per_kind_per_story']} injections of each kind per story).",
+        "",
+        "| check | result |",
+        "| --- | --- |",
+    ]
+    if s["seeds"]:
+        seeds = s["seeds"]
+        found = ", ".join(f"{k} {'✓' if ok else '✗'}" for k, ok in seeds["found"].items())
+        wrong = ", ".join(seeds["wrongly_flagged"]) or "none"
+        lines.append(
+            f"| seed fixtures | found: {found}; wrongly flagged: {wrong}; high/medium conflicts: {seeds['high_medium']} |"
+        )
+    lines += [
+        f"| stories scanned | {s['stories']} |",
+        f"| injected copies | {s['copies']} |",
+        f"| recall, overall | {_pct(s['recall']['overall'])} |",
+    ]
+    for kind in evaluation.kinds:
+        hits, total = evaluation.recall(kind)
+        lines.append(f"| recall, {kind} | {_pct(s['recall'][kind])} ({hits}/{total}) |")
+    lines += [
+        f"| false flags per injected copy | {s['false_flags_per_copy']:.3f} |",
+        f"| noise: high/medium conflicts per untouched story, median | {s['noise_median']} |",
+        f"| noise: 90th percentile | {s['noise_p90']:.1f} |",
+        "",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def write_results(evaluation: Evaluation, out_dir: Path, command: str) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md = out_dir / "quality.md"
+    js = out_dir / "quality.json"
+    md.write_text(render_markdown(evaluation, command), encoding="utf-8")
+    data = {
+        "summary": evaluation.summary(),
+        "noise": evaluation.noise,
+        "noise_examples": evaluation.noise_examples,
+        "copies": evaluation.copies,
+    }
+    js.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return md, js
+
+
+def iter_kinds(raw: Iterable[str]) -> tuple[str, ...]:
+    kinds = tuple(k.strip() for part in raw for k in part.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in INJECTION_KINDS]
+    if unknown:
+        raise ValueError(f"unknown injection type(s) {', '.join(unknown)}; choose from {', '.join(INJECTION_KINDS)}")
+    return kinds or INJECTION_KINDS
