@@ -49,7 +49,9 @@ def _first_line_end(text: str) -> int:
 def is_headline(text: str) -> bool:
     """A first line that states something: "Lindsay Lohan Checks Into Betty Ford"."""
     words = WORD.findall(text)
-    return 4 <= len(words) <= 25 and not BOILERPLATE.match(text) and not text.isupper() and not text.endswith((":", "?"))
+    return (
+        4 <= len(words) <= 25 and not BOILERPLATE.match(text) and not text.isupper() and not text.endswith((":", "?"))
+    )
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
+from claimcheck.lexicon import PLACE_LEVELS, place_levels, stem
 from claimcheck.types import Claim, Cluster, Conflict, ConflictValue, Evidence, Value
 
 EXECUTIVE_TITLES = frozenset({"president", "prime minister", "premier", "chancellor"})
@@ -27,7 +28,7 @@ SEVERITY = {
     "role_holder": "high",
     "number": "high",
     "date": "high",
-    "polarity": "high",
+    "polarity": "medium",  # negation alignment is the least certain of the checks
     "title": "medium",
     "person_name": "medium",
     "place": "medium",
@@ -46,7 +47,9 @@ SYNONYMS = [
     {"attend", "join"},
 ]
 # "in X", and the state or country in "in Malibu, California"
-LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|inside)\s+(?:the\s+)?(?:city of\s+)?(?:[A-Z][\w.'’-]*\s*)*(?:,\s*)?$")
+LOCATIVE_BEFORE = re.compile(
+    r"\b(?i:in|at|inside|near|outside)\s+(?:(?i:the|a|an)\s+)?(?:city of\s+)?(?:[A-Z][\w.'’-]*\s*)*(?:,\s*)?$"
+)
 # Regions are too vague to contradict a city or a country ("in Asia" vs "in Seoul").
 COMPARABLE_PLACES = frozenset({"city", "state", "country"})
 
@@ -156,26 +159,45 @@ def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]
 
 def _locative(claim: Claim, value: Value) -> bool:
     local = value.span[0] - claim.span[0]
+    after = claim.text[value.span[1] - claim.span[0] : value.span[1] - claim.span[0] + 2]
+    if after in ("’s", "'s"):
+        return False  # "Beijing's reluctance" is about Beijing, not in it
     return bool(LOCATIVE_BEFORE.search(claim.text[max(0, local - 25) : local]))
 
 
 def _compare_places(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
-    # Only where the event happened ("in X", "at X"): a claim names many places in
-    # passing, and those differ between paraphrases without anyone disagreeing.
+    # Only where things happened ("in X", "from X"): a claim names many places in
+    # passing, and those differ between paraphrases without anyone disagreeing. Two places
+    # are compared at the coarser of their levels, so "in Ohio" clashes with "in Los Angeles"
+    # (California) while Kuala Lumpur and Malaysia agree.
     xs = [v for v in _of(a, "place") if v.role in COMPARABLE_PLACES and _locative(a, v)]
     ys = [v for v in _of(b, "place") if v.role in COMPARABLE_PLACES and _locative(b, v)]
-    if not xs or not ys:
-        return
-    if any(_places_compatible(x, y) for x in _of(a, "place") for y in _of(b, "place") if x in xs or y in ys):
-        return
+    named_a = {v.normalized for v in _of(a, "place")}
+    named_b = {v.normalized for v in _of(b, "place")}
     for x in xs:
-        same = [y for y in ys if y.role == x.role]
-        if len(same) == 1:
-            yield "place", x.role, x, same[0]
+        if x.normalized in named_b:
+            continue
+        clashes = [y for y in ys if y.normalized not in named_a and _places_clash(x, y)]
+        agrees = [y for y in ys if not _places_clash(x, y)]
+        if len(clashes) == 1 and not agrees:
+            level = _common_level(x, clashes[0])
+            yield "place", level or x.role, x, clashes[0]
 
 
-def _places_compatible(x: Value, y: Value) -> bool:
-    return x.normalized == y.normalized or x.normalized in y.parents or y.normalized in x.parents
+def _common_level(x: Value, y: Value) -> str | None:
+    lx_, ly = place_levels(x.normalized, x.role, x.parents), place_levels(y.normalized, y.role, y.parents)
+    coarse = max(PLACE_LEVELS.index(x.role), PLACE_LEVELS.index(y.role))
+    for level in PLACE_LEVELS[coarse:]:
+        if level in lx_ and level in ly:
+            return level
+    return None
+
+
+def _places_clash(x: Value, y: Value) -> bool:
+    level = _common_level(x, y)
+    if level is None:
+        return False
+    return place_levels(x.normalized, x.role, x.parents)[level] != place_levels(y.normalized, y.role, y.parents)[level]
 
 
 def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
@@ -198,8 +220,6 @@ WORDS = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
 
 def _affirmed(claim: Claim, verb_stem: str) -> Value | None:
     """The word in `claim` that states `verb_stem` (or a synonym) without negating it."""
-    from claimcheck.lexicon import stem
-
     for m in WORDS.finditer(claim.text):
         s = stem(m.group())
         if s == verb_stem or _synonyms(s, verb_stem):
@@ -256,7 +276,10 @@ def _build(
     # stated by two sources, is needed for the kind's own severity.
     strong = max(s.similarity for s in sightings) >= config.strong_similarity
     corroborated = sum(len(v.document_ids) >= 2 for v in values) >= 2
-    if not (strong or corroborated):
+    # Four or more different values for one subject is a list of facts (every year
+    # someone hosted, every game's score), not one fact told two ways.
+    one_fact = len(values) <= 3
+    if not (strong or corroborated) or not one_fact:
         severity = "low"
     if kind == "polarity":
         summary = _summary(
@@ -419,7 +442,7 @@ def _name_variants(a: str, b: str, config: CheckConfig) -> bool:
     if len(differing) != 1:
         return False
     p, q = differing[0]
-    return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= 50
+    return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= 55
 
 
 def _skeleton(name: str) -> str:

@@ -162,7 +162,9 @@ def find_targets(kind: str, documents: Sequence[Document], mentions: Mentions) -
 
 
 YEAR = re.compile(r"(?:1[89]|20)\d\d\b")
-NOT_NOUNS = frozenset("and or but the of to in on at by for with from as than that who which were was are is has have had".split())
+NOT_NOUNS = frozenset(
+    "and or but the of to in on at by for with from as than that who which were was are is has have had".split()
+)
 
 
 def _counted_noun(m: re.Match[str]) -> str:

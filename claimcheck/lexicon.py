@@ -150,6 +150,18 @@ COUNTRY_ALIASES = {
     "burma": "myanmar",
     "drc": "democratic republic of the congo",
 }
+# AP-style state abbreviations, as in "Malibu, Calif."
+STATE_ABBREVIATIONS = {
+    "ala": "alabama", "ariz": "arizona", "ark": "arkansas", "calif": "california", "colo": "colorado",
+    "conn": "connecticut", "del": "delaware", "fla": "florida", "ga": "georgia", "ill": "illinois",
+    "ind": "indiana", "kan": "kansas", "ky": "kentucky", "la": "louisiana", "md": "maryland",
+    "mass": "massachusetts", "mich": "michigan", "minn": "minnesota", "miss": "mississippi",
+    "mo": "missouri", "mont": "montana", "neb": "nebraska", "nev": "nevada", "nh": "new hampshire",
+    "nj": "new jersey", "nm": "new mexico", "ny": "new york", "nc": "north carolina", "nd": "north dakota",
+    "okla": "oklahoma", "ore": "oregon", "pa": "pennsylvania", "ri": "rhode island", "sc": "south carolina",
+    "sd": "south dakota", "tenn": "tennessee", "tex": "texas", "vt": "vermont", "va": "virginia",
+    "wash": "washington", "wva": "west virginia", "wis": "wisconsin", "wyo": "wyoming",
+}  # fmt: skip
 # Demonyms qualify titles ("Chinese Defense Minister") without being places themselves.
 DEMONYMS = {
     "american": "united states",
@@ -359,7 +371,31 @@ def country_of(text: str) -> str | None:
 
 
 def canonical_place(text: str) -> str:
+    if len(text.rstrip(".")) <= 3 and not text.isupper() and "." not in text:
+        return fold(text)  # "Us" (the magazine) is not "US"
     key = fold(text)
     if key.startswith("the "):
         key = key[4:]
+    if text.endswith(".") and key in STATE_ABBREVIATIONS:
+        return STATE_ABBREVIATIONS[key]
     return COUNTRY_ALIASES.get(text.lower(), COUNTRY_ALIASES.get(key, key))
+
+
+PLACE_LEVELS = ("city", "state", "country")
+
+
+def place_levels(name: str, kind: str, parents: tuple[str, ...]) -> dict[str, str]:
+    """A place and what contains it, by level: {"city": "los angeles", "state": "california", ...}."""
+    levels = {kind: name}
+    gaz = gazetteer()
+    for parent in parents:
+        entry = gaz.get(parent)
+        if entry and entry[0] in PLACE_LEVELS and entry[0] not in levels:
+            levels[entry[0]] = parent
+            for grand in entry[1]:  # a state's country
+                grand_entry = gaz.get(grand)
+                if grand_entry and grand_entry[0] not in levels:
+                    levels[grand_entry[0]] = grand
+    if kind == "state":
+        levels.setdefault("country", "united states")
+    return levels

@@ -383,6 +383,8 @@ def _title_value(text: str, toks: list[Token], holder: str, kind: str, countries
         target.append(lx.SPELLING.get(w, w))
     # "Secretary of War" reads as "war secretary"; "vice president" fuses to one office.
     ordered = complement + words
+    if kind == "rank":  # "Deputy Sgt." is a sergeant serving as a deputy: the rank is what compares
+        ordered = [w for w in ordered if w not in lx.RANK_CHANGING]
     fused: list[str] = []
     for w in ordered:
         if fused and fused[-1] in lx.RANK_CHANGING:
@@ -429,7 +431,8 @@ def _place(text: str, tokens: list[Token], i: int, j: int, run_text: str) -> Val
             return None
     # "Kuala Lumpur, Malaysia": the text itself says what contains what.
     if j + 1 < len(tokens) and tokens[j].text == ",":
-        container = lx.canonical_place(tokens[j + 1].text)
+        nxt_token = tokens[j + 1]
+        container = lx.canonical_place(nxt_token.text + ("." if text[nxt_token.end : nxt_token.end + 1] == "." else ""))
         nxt = gaz.get(container)
         if nxt and nxt[0] in ("country", "state") and kind in ("city", "state") and container != key:
             parents = (container, *parents)
@@ -603,7 +606,7 @@ APPROX = re.compile(
 _WORDNUM = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 NUMBER = re.compile(
     rf"(?<![\w.,/:#-])(?P<cur>[$€£¥])?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    rf"|(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))?\b)(?![\w,]*\d)(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"  # noqa: E501 - a regex reads best on one line
+    rf"|(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))?\b)(?!(?:st|nd|rd|th)\b)(?![\w,]*\d)(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"  # noqa: E501 - a regex reads best on one line
     rf"(?:\s?(?P<pct>%|percent|per cent)(?!\w))?",
     re.I,
 )
@@ -715,9 +718,15 @@ def _negations(tokens: list[Token]) -> list[Value]:
             n += 1
             continue
         m = cue + 1
-        while m < len(tokens) and words[m] in AUXILIARIES:
+        while m + 1 < len(tokens) and words[m] in AUXILIARIES and words[m + 1] not in FUNCTION_WORDS:
             m += 1
-        if m < len(tokens) and tokens[m].text[:1].islower() and tokens[m].text.isalpha() and _verb_form(words, cue, m):
+        if (
+            m < len(tokens)
+            and tokens[m].text[:1].islower()
+            and tokens[m].text.isalpha()
+            and words[m] not in FUNCTION_WORDS
+            and _verb_form(words, cue, m)
+        ):
             verb = tokens[m]
             values.append(
                 Value(
@@ -732,6 +741,11 @@ def _negations(tokens: list[Token]) -> list[Value]:
     return values
 
 
+FUNCTION_WORDS = frozenset(
+    """a an the his her their its our my your this that these those him them it me us you he she they we i
+    any some no all every each much many more most only just even also yet still ever so very too quite
+    enough about from with without into onto for of to in on at by as than then there here""".split()
+)
 DO_OR_MODAL = frozenset("""do does did will would shall should can could may might must to""".split())
 
 
