@@ -212,7 +212,8 @@ def render_markdown(evaluation: Evaluation, command: str) -> str:
     lines = [
         "# Detection quality",
         "",
-        f"Measured with `{command}` (seed {s['seed']}, up to {s['injections_per_kind_per_story']} injections of each kind per story).",
+        f"Measured with `{command}` (seed {s['seed']}, "
+        f"up to {s['injections_per_kind_per_story']} injections of each kind per story).",
         "",
         "| check | result |",
         "| --- | --- |",
@@ -222,7 +223,8 @@ def render_markdown(evaluation: Evaluation, command: str) -> str:
         found = ", ".join(f"{k} {'✓' if ok else '✗'}" for k, ok in seeds["found"].items())
         wrong = ", ".join(seeds["wrongly_flagged"]) or "none"
         lines.append(
-            f"| seed fixtures | found: {found}; wrongly flagged: {wrong}; high/medium conflicts: {seeds['high_medium']} |"
+            f"| seed fixtures | found: {found}; wrongly flagged: {wrong}; "
+            f"high/medium conflicts: {seeds['high_medium']} |"
         )
     lines += [
         f"| stories scanned | {s['stories']} |",

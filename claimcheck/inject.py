@@ -131,7 +131,9 @@ TITLE_SWAPS = {
 TITLED = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, TITLE_SWAPS), key=len, reverse=True)) + r") ([A-Z][a-z]+(?: [A-Z][a-z]+)?)"
 )
-LEADERS = "Obama Bush Clinton Reagan Carter Nixon Trump Biden Blair Brown Cameron Merkel Sarkozy Putin Medvedev Harper Chirac Berlusconi Howard Rudd".split()
+# heads of government to swap in; any well-known names would do
+LEADERS = """Obama Bush Clinton Reagan Carter Nixon Trump Biden Blair Brown Cameron Merkel Sarkozy Putin
+Medvedev Harper Chirac Berlusconi Howard Rudd""".split()
 ROLE = re.compile(r"\b(?:(President|Prime Minister) ([A-Z][a-z]+)|([A-Z][a-z]+) administration)\b")
 AUXILIARY = re.compile(r"\b(was|were|has|have|had|is|are)\s+$")
 
