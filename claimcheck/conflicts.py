@@ -422,8 +422,14 @@ def _link_people(people: list[_Sighting], config: CheckConfig) -> list[list[_Sig
     groups: dict[str, list[_Sighting]] = defaultdict(list)
     for p in people:
         groups[find(p.value.normalized)].append(p)
-    # an entity needs one cued mention ("Adm.", "said", ...) to count as a person
-    return [g for g in groups.values() if any(p.value.normalized in cued for p in g)]
+    # A group counts as a person if one mention is cued ("Adm.", "said", ...) or it holds
+    # two spellings of one name: capitalised pairs that differ by a letter or two are
+    # names far more often than anything else.
+    return [
+        g
+        for g in groups.values()
+        if any(p.value.normalized in cued for p in g) or len({p.value.normalized for p in g if " " in p.value.normalized}) > 1
+    ]
 
 
 def _contains(a: str, b: str) -> bool:
@@ -442,6 +448,8 @@ def _name_variants(a: str, b: str, config: CheckConfig) -> bool:
     if len(differing) != 1:
         return False
     p, q = differing[0]
+    if p.rstrip("s") == q.rstrip("s"):
+        return False  # "Academy Award" / "Academy Awards": a plural, not a spelling
     return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= 55
 
 

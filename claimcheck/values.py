@@ -85,26 +85,25 @@ def extract_values(claim: Claim, document: Document | None = None) -> Claim:
 
 TITLE_CASE_WORD = re.compile(r"\b[A-Z][a-z]+(?:['’][a-z]+)?\b")
 LOWER_WORD = re.compile(r"\b[a-z]+\b")
+SENTENCE_START = re.compile(r"^([\W\d]*)([A-Z][a-z]+)\b(?=\s+[A-Z])")  # only when a capitalised word follows
 
 
 def _restore_case(text: str, document_text: str) -> str:
-    """Lowercase the ordinary words of a Title Case headline, so that only names stay capitalised.
+    """Lowercase ordinary words that are capitalised only by position, so that names stand out:
+    every word of a Title Case headline, and the first word of a sentence ("But Ross said").
 
     A word counts as ordinary when the article uses it (or a word of the same stem) in
     lowercase; names are written capitalised throughout. Lengths do not change.
     """
-    words = TITLE_CASE_WORD.findall(text)
-    if len(words) < 4 or sum(1 for w in LOWER_WORD.findall(text) if len(w) > 3) > len(words) / 3:
-        return text  # an ordinary sentence
     lower = _lower_stems(document_text)
 
-    def fix(m: re.Match[str]) -> str:
-        w = m.group()
-        if w.lower() in lower or lx.stem(w) in lower:
-            return w[0].lower() + w[1:]
-        return w
+    def fix(w: str) -> str:
+        return w[0].lower() + w[1:] if w.lower() in lower or lx.stem(w) in lower else w
 
-    return TITLE_CASE_WORD.sub(fix, text)
+    words = TITLE_CASE_WORD.findall(text)
+    if len(words) >= 4 and sum(1 for w in LOWER_WORD.findall(text) if len(w) > 3) <= len(words) / 3:
+        return TITLE_CASE_WORD.sub(lambda m: fix(m.group()), text)  # a headline
+    return SENTENCE_START.sub(lambda m: m.group(1) + fix(m.group(2)), text, count=1)
 
 
 @functools.lru_cache(maxsize=64)
@@ -284,6 +283,7 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]
     if not cue and i == 0 and len(name_tokens) < 2:
         return values
     name = lx.fold(" ".join(t.text for t in name_tokens).replace("’s", "").replace("'s", ""))
+    name = " ".join(w for w in name.split() if w not in NAME_SUFFIXES)
     if not name or any(w in _NOT_NAMES for w in name.split()):
         return values
     mention_start = words[0].start if (titles or cue) and k < i + len(words) else name_tokens[0].start
@@ -317,6 +317,7 @@ def _org_prefixed_head(words: list[Token], pos: int) -> int | None:
     return None
 
 
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _CALENDAR = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december""".split()
