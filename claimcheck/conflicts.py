@@ -130,11 +130,20 @@ def _compare_numbers(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Valu
 
 
 def _numbers_agree(x: Value, y: Value) -> bool:
+    """Figures agree when equal or when one's qualifier admits the other: "about 20" and 21,
+    "more than 50" and 55. Two bounds that state different figures still disagree."""
     p, q = float(x.normalized), float(y.normalized)
     if p == q:
         return True
-    if "approximate" in x.parents or "approximate" in y.parents:
-        return abs(p - q) <= 0.25 * max(abs(p), abs(q))  # "about 20" vs "22" is agreement
+    qx, qy = (x.parents or ("",))[0], (y.parents or ("",))[0]
+    if "about" in (qx, qy):
+        return abs(p - q) <= 0.1 * max(abs(p), abs(q))
+    if qx and qy:
+        return qx != qy and (p < q if qx == "more" else p > q)  # "over 10" and "under 20" overlap
+    if qx:
+        return q > p if qx == "more" else q < p
+    if qy:
+        return p > q if qy == "more" else p < q
     return False
 
 
@@ -428,7 +437,8 @@ def _link_people(people: list[_Sighting], config: CheckConfig) -> list[list[_Sig
     return [
         g
         for g in groups.values()
-        if any(p.value.normalized in cued for p in g) or len({p.value.normalized for p in g if " " in p.value.normalized}) > 1
+        if any(p.value.normalized in cued for p in g)
+        or len({p.value.normalized for p in g if " " in p.value.normalized}) > 1
     ]
 
 

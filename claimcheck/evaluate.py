@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import json
-import random
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -130,8 +129,7 @@ def evaluate(
         result.noise[story.id] = len(loud)
         result.noise_examples[story.id] = [f"[{c.severity}] {c.kind}: {c.summary}" for c in loud[:10]]
         known = {conflict_key(c) for c in baseline.conflicts}
-        rng = random.Random(f"{seed}:{story.id}")
-        for documents, injection in inject_story(story.id, story.documents, story.mentions, kinds, per_kind, rng):
+        for documents, injection in inject_story(story.id, story.documents, story.mentions, kinds, per_kind, seed):
             report = check(documents)
             result.copies.append(
                 {

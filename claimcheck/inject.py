@@ -52,11 +52,16 @@ def inject_story(
     mentions: Mentions,
     kinds: Iterable[str],
     per_kind: int,
-    rng: random.Random,
+    seed: int | str,
 ) -> list[tuple[tuple[Document, ...], Injection]]:
-    """Copies of the story, each with one injected discrepancy, up to `per_kind` of each kind."""
+    """Copies of the story, each with one injected discrepancy, up to `per_kind` of each kind.
+
+    Each kind draws from its own generator, so a run over a subset of kinds makes exactly
+    the injections that the full run makes for those kinds.
+    """
     copies = []
     for kind in kinds:
+        rng = random.Random(f"{seed}:{story}:{kind}")
         targets = find_targets(kind, documents, mentions)
         rng.shuffle(targets)
         made = 0

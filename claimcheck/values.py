@@ -600,10 +600,14 @@ SCALES = {
     "tn": 1e12,
 }
 CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
-APPROX = re.compile(
-    r"(?:about|around|nearly|almost|roughly|approximately|some|over|more than|at least|up to|as many as|fewer than|less than|under|upwards of|close to|an estimated|estimated)\s+$",  # noqa: E501 - a regex reads best on one line
-    re.I,
-)
+# What a qualifier before a figure means: near it, above it, or below it.
+QUALIFIERS = {
+    "about": "about", "around": "about", "nearly": "about", "almost": "about", "roughly": "about",
+    "approximately": "about", "some": "about", "close to": "about", "an estimated": "about",
+    "estimated": "about", "over": "more", "more than": "more", "at least": "more", "upwards of": "more",
+    "as many as": "less", "up to": "less", "fewer than": "less", "less than": "less", "under": "less",
+}  # fmt: skip
+QUALIFIER = re.compile(r"(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.I)
 _WORDNUM = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 NUMBER = re.compile(
     rf"(?<![\w.,/:#-])(?P<cur>[$€£¥])?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -647,7 +651,7 @@ def _numbers(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> li
             unit = _unit_after(text, e)
             if not unit:
                 continue  # a number with nothing counted cannot be aligned across sources
-        approx = bool(APPROX.search(text[max(0, s - 20) : s]))
+        qualifier = QUALIFIER.search(text[max(0, s - 20) : s])
         values.append(
             Value(
                 "number",
@@ -655,7 +659,7 @@ def _numbers(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> li
                 _format_number(number),
                 (s, e),
                 role=unit,
-                parents=("approximate",) if approx else (),
+                parents=(QUALIFIERS[qualifier.group(1).lower()],) if qualifier else (),
             )
         )
     return values

@@ -110,9 +110,11 @@ def test_numbers_with_units() -> None:
     assert got == {("3", "people"), ("7700000", "resident"), ("15000", "refugee"), ("47", "percent")}
 
 
-def test_approximate_numbers_are_marked() -> None:
+def test_number_qualifiers_are_kept() -> None:
     [v] = values_of("About 20 soldiers were wounded in the attack.", kind="number")
-    assert v.parents == ("approximate",)
+    assert v.parents == ("about",)
+    [v] = values_of("He faced more than 50 charges in court.", kind="number")
+    assert v.parents == ("more",)
 
 
 def test_negation_records_the_verb() -> None:
