@@ -33,7 +33,7 @@ class CheckConfig:
     # weaker pairings is reported at low severity ("possible")
     strong_similarity: float = 0.65
     # neighbours looked at per claim
-    neighbours: int = 12
+    neighbours: int = 30
     # claims above which the neighbour search goes approximate (inverted lists)
     exact_search_limit: int = 2000
     # rapidfuzz ratio (0-100) at which two different person names are read as

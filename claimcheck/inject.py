@@ -144,6 +144,20 @@ AUXILIARY = re.compile(r"\b(was|were|has|have|had|is|are)\s+$")
 
 
 def find_targets(kind: str, documents: Sequence[Document], mentions: Mentions) -> list[Target]:
+    """Targets of one kind inside statements: a dateline or byline differs between articles by
+    nature, so changing one is not a discrepancy a reader could catch."""
+    texts = {d.id: d.text for d in documents}
+    return [t for t in _targets(kind, documents, mentions) if _in_statement(texts[t.document_id], t)]
+
+
+def _in_statement(text: str, target: Target) -> bool:
+    line_start = text.rfind("\n", 0, target.start) + 1
+    line_end = text.find("\n", target.end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return len(re.findall(r"\b[a-z]{2,}\b", line)) >= 3
+
+
+def _targets(kind: str, documents: Sequence[Document], mentions: Mentions) -> list[Target]:
     linked = _linked_mentions(documents, mentions)
     if kind == "person_name":
         return _from_mentions(linked, {"HUMAN_PART_PER"}, NAME, documents) or _shared_pattern(NAME, documents)
