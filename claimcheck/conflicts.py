@@ -100,9 +100,16 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
     conflicts = []
     for (kind, subject), disagreeing in pairs.items():
         for component in _components(disagreeing):
-            conflict = _build(kind, subject, component, cluster_of[(kind, subject)], config)
-            if conflict:
-                conflicts.append(conflict)
+            # Four or more values for one subject are a list of facts (every year someone
+            # hosted, every game's score), not one fact told two ways.
+            many = len({s.value.normalized for pair in component for s in pair}) > 3
+            by_values: dict[frozenset[str], list[tuple[_Sighting, _Sighting]]] = defaultdict(list)
+            for a, b in component:
+                by_values[frozenset((a.value.normalized, b.value.normalized))].append((a, b))
+            for group in by_values.values():
+                conflict = _build(kind, subject, group, cluster_of[(kind, subject)], config, many)
+                if conflict:
+                    conflicts.append(conflict)
     return conflicts
 
 
@@ -253,7 +260,7 @@ def _same_person(x: str, y: str) -> bool:
 
 
 def _components(pairs: list[tuple[_Sighting, _Sighting]]) -> list[list[tuple[_Sighting, _Sighting]]]:
-    """Group disagreeing pairs that share a value, so "12 vs 15" and "12 vs 21" read as one."""
+    """Disagreeing pairs linked through shared values ("12 vs 15", "12 vs 21")."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -270,7 +277,12 @@ def _components(pairs: list[tuple[_Sighting, _Sighting]]) -> list[list[tuple[_Si
 
 
 def _build(
-    kind: str, subject: str, pairs: list[tuple[_Sighting, _Sighting]], cluster_id: str, config: CheckConfig
+    kind: str,
+    subject: str,
+    pairs: list[tuple[_Sighting, _Sighting]],
+    cluster_id: str,
+    config: CheckConfig,
+    list_of_facts: bool = False,
 ) -> Conflict | None:
     sightings = [s for pair in pairs for s in pair]
     values = _values(sightings)
@@ -285,10 +297,7 @@ def _build(
     # stated by two sources, is needed for the kind's own severity.
     strong = max(s.similarity for s in sightings) >= config.strong_similarity
     corroborated = sum(len(v.document_ids) >= 2 for v in values) >= 2
-    # Four or more different values for one subject is a list of facts (every year
-    # someone hosted, every game's score), not one fact told two ways.
-    one_fact = len(values) <= 3
-    if not (strong or corroborated) or not one_fact:
+    if not (strong or corroborated) or list_of_facts:
         severity = "low"
     if kind == "polarity":
         summary = _summary(

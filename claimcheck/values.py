@@ -235,8 +235,10 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]
             pos += 1
             continue
         ahead = _org_prefixed_head(words, pos) if not titles else None
-        if ahead is not None:  # "LA Superior Court Judge X", "Academy President X"
-            pos = start = ahead
+        if ahead is not None:
+            # "LA Superior Court Judge X", "Academy President X": the organisation is part of
+            # the office (an academy's president is not a head of government)
+            pos = ahead
             continue
         break
     name_tokens = words[pos:]
