@@ -399,18 +399,25 @@ def _count(document_ids: Sequence[str]) -> str:
 def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Conflict]:
     people: list[_Sighting] = []
     titles: list[_Sighting] = []
+    past_or_future: set[str] = set()  # names the story calls former, late, -elect, incoming
     for claim in claims:
         for v in claim.values:
-            if v.kind in ("person", "name") and v.role != "former":
+            if v.kind in ("person", "name") and v.role == "former":
+                past_or_future.add(v.normalized)
+            elif v.kind in ("person", "name"):
                 people.append(_Sighting(v, claim))
             elif v.kind == "title":
                 titles.append(_Sighting(v, claim))
+                if v.normalized.endswith("-elect"):
+                    past_or_future.add(v.role)
     entities = _link_people(people, config)
     conflicts: list[Conflict] = []
     for members in entities:
         conflicts += _name_conflicts(members, config)
     conflicts += _title_conflicts(entities, titles)
-    conflicts += _role_holder_conflicts(entities, titles)
+    # Someone who was or will be head of government is not a rival to the one who is.
+    current = [e for e in entities if not any(m.value.normalized in past_or_future for m in e)]
+    conflicts += _role_holder_conflicts(current, titles)
     return conflicts
 
 
@@ -467,8 +474,8 @@ def _name_variants(a: str, b: str, config: CheckConfig) -> bool:
     if len(differing) != 1:
         return False
     p, q = differing[0]
-    if p.rstrip("s") == q.rstrip("s"):
-        return False  # "Academy Award" / "Academy Awards": a plural, not a spelling
+    if p.rstrip("s") == q.rstrip("s") or abs(len(p) - len(q)) > 2:
+        return False  # "Award"/"Awards", "Prize"/"Prizewinning": other words, not other spellings
     return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= 55
 
 
@@ -536,10 +543,27 @@ def _title_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -
         values = _values(s for s in sightings if s.value.normalized in clashing)
         if not _cross_source([set(v.document_ids) for v in values]):
             continue
+        if len({v.normalized.split()[-1] for v in values}) > 1:
+            values = _outliers(values)  # different offices: one person may hold both
+            if not values:
+                continue
         name = _display_name(entities[entity])
         summary = f"{name}: " + _summary(values, "say")
         conflicts.append(Conflict("", "title", SEVERITY["title"], _confidence(values), summary, name, tuple(values)))
     return conflicts
+
+
+def _outliers(values: Sequence[ConflictValue]) -> list[ConflictValue]:
+    """The majority value and the values that one source, or a small minority, sets against it.
+
+    Other well-attested values are left out: two leaders or two offices that many
+    sources each discuss are part of the story, not an error in it.
+    """
+    majority = len(values[0].document_ids)
+    if majority < 2:
+        return []
+    odd = [v for v in values[1:] if len(v.document_ids) == 1 or 4 * len(v.document_ids) <= majority]
+    return [values[0], *odd] if odd else []
 
 
 def _title_within(a: str, b: str) -> bool:
@@ -575,12 +599,11 @@ def _role_holder_conflicts(entities: list[list[_Sighting]], titles: list[_Sighti
     # A leader named without a country is the story's own: the one most often so named.
     qualified = {n: c.most_common(1)[0][0] for n, c in countries.items() if c}
     home_candidates = [n for n in in_role if n in qualified and unqualified_docs[n]]
-    home = qualified[max(home_candidates, key=lambda n: len(unqualified_docs[n]))] if home_candidates else None
+    # With no qualified leader to go by, every unqualified one is the story's own.
+    home = qualified[max(home_candidates, key=lambda n: len(unqualified_docs[n]))] if home_candidates else ""
     by_country: dict[str, list[int]] = defaultdict(list)
     for n in in_role:
-        country = qualified.get(n, home)
-        if country:
-            by_country[country].append(n)
+        by_country[qualified.get(n, home)].append(n)
     conflicts = []
     for country, holders in by_country.items():
         if len(holders) < 2:
@@ -597,7 +620,8 @@ def _role_holder_conflicts(entities: list[list[_Sighting]], titles: list[_Sighti
             ]
         values = _values(sightings)
         all_docs = {d for v in values for d in v.document_ids}
-        if len(all_docs) < 2:
+        values = _outliers(values)
+        if len(all_docs) < 2 or not values:
             continue
         values = [ConflictValue(_role_label(v), v.normalized, v.document_ids, v.evidence) for v in values]
         summary = f"head of government ({country.title()}): " + _summary(values, "name")

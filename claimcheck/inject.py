@@ -139,7 +139,11 @@ TITLED = re.compile(
 # heads of government to swap in; any well-known names would do
 LEADERS = """Obama Bush Clinton Reagan Carter Nixon Trump Biden Blair Brown Cameron Merkel Sarkozy Putin
 Medvedev Harper Chirac Berlusconi Howard Rudd""".split()
-ROLE = re.compile(r"\b(?:(President|Prime Minister) ([A-Z][a-z]+)|([A-Z][a-z]+) administration)\b")
+# the holder's surname: the last word of the name after the title, or before "administration"
+ROLE = re.compile(
+    r"\b(?:(?:President|Prime Minister) (?:[A-Z][a-z]+\.? |[A-Z]\. )*([A-Z][a-z]+)\b(?! [A-Z])"
+    r"|([A-Z][a-z]+) administration)"
+)
 AUXILIARY = re.compile(r"\b(was|were|has|have|had|is|are)\s+$")
 
 
@@ -176,9 +180,10 @@ def _targets(kind: str, documents: Sequence[Document], mentions: Mentions) -> li
     if kind == "title":
         return _shared_pattern(TITLED, documents, key=lambda m: m.group(2).split()[-1], group=1)
     if kind == "role_holder":
-        return _shared_pattern(
-            ROLE, documents, key=lambda m: m.group(2) or m.group(3), group=0, sub=lambda m: 2 if m.group(2) else 3
+        holders = _shared_pattern(
+            ROLE, documents, key=lambda m: m.group(1) or m.group(2), sub=lambda m: 1 if m.group(1) else 2
         )
+        return [t for t in holders if t.text not in NOT_HOLDERS]
     raise ValueError(f"unknown injection kind {kind!r}")
 
 
@@ -263,6 +268,11 @@ def _unique(targets: list[Target]) -> list[Target]:
             seen.add((t.document_id, t.start))
             out.append(t)
     return out
+
+
+NOT_HOLDERS = frozenset(
+    {"This", "That", "The", "His", "Her", "Their", "Our", "Its", "New", "Current", "Previous", "Former"}
+)
 
 
 # --- mutations -------------------------------------------------------------------------

@@ -62,7 +62,7 @@ ABBREVIATIONS = {
 # Words that refine an office: "Defense Secretary", "Prime Minister", "Foreign Affairs".
 TITLE_MODIFIERS = frozenset(
     """defense defence war foreign finance interior home trade commerce state homeland security national
-    prime vice deputy assistant under associate chief executive press health education energy
+    prime vice deputy assistant associate chief executive press health education energy
     justice treasury agriculture labor labour transport transportation environment environmental
     culture economy economic house senate majority minority supreme high federal top senior junior
     first attorney army navy naval air force police fire military intelligence cabinet regional
@@ -73,7 +73,7 @@ TITLE_MODIFIERS = frozenset(
     bureau""".split()
 )
 # "vice president" is a different office from "president": fuse such pairs.
-RANK_CHANGING = frozenset({"vice", "deputy", "assistant", "under", "associate"})
+RANK_CHANGING = frozenset({"vice", "deputy", "assistant", "associate"})
 # Words that change when a title applies, so the mention is not compared with today's.
 TEMPORAL = frozenset({"former", "then", "ex", "late", "outgoing", "incoming", "retired", "future", "erstwhile"})
 # Words that do not change the office ("acting Secretary" is still the Secretary).

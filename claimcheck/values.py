@@ -319,6 +319,7 @@ def _org_prefixed_head(words: list[Token], pos: int) -> int | None:
     return None
 
 
+_NOT_HOLDERS = frozenset({"new", "next", "current", "previous", "federal", "local", "state", "national", "whole"})
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _CALENDAR = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
@@ -449,21 +450,28 @@ def _place(text: str, tokens: list[Token], i: int, j: int, run_text: str) -> Val
     )
 
 
-ADMINISTRATION = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:['’]s)? (administration|government)\b")
-
-
 def _administrations(tokens: list[Token]) -> list[Value]:
     """ "the Biden administration" names the head of an executive: a person in that role."""
     values = []
     for n in range(1, len(tokens)):
-        if tokens[n].word in {"administration", "government"} and _is_cap(tokens[n - 1]):
+        # lowercase "administration": "Atmospheric Administration" is an agency's name
+        if tokens[n].text.startswith(("administration", "government")) and _is_cap(tokens[n - 1]):
             prev = tokens[n - 1]
-            if lx.country_of(prev.text) or prev.word in lx.ORG_HEADS or prev.word in lx.TITLE_MODIFIERS:
-                continue
-            if n >= 2 and (
-                tokens[n - 2].word in lx.TEMPORAL or tokens[n - 2].word in {"previous", "last", "past", "prior"}
+            if (
+                lx.country_of(prev.text)
+                or prev.word in lx.ORG_HEADS | lx.TITLE_MODIFIERS | _NOT_NAMES | _NOT_HOLDERS
+                or (n == 1 and prev.word in lx.TEMPORAL)
             ):
                 continue
+            # "the former/incoming/next X administration" is not the one in office
+            temporal = n >= 2 and tokens[n - 2].word in lx.TEMPORAL | {
+                "previous",
+                "last",
+                "past",
+                "prior",
+                "next",
+                "new",
+            }
             if n >= 2 and _is_cap(tokens[n - 2]):
                 continue  # "Obama White House administration"-like runs: ambiguous, skip
             values.append(
@@ -472,7 +480,7 @@ def _administrations(tokens: list[Token]) -> list[Value]:
                     f"{prev.text} {tokens[n].word}",
                     lx.fold(prev.word),
                     (prev.start, tokens[n].start + len(tokens[n].word)),
-                    role="administration",
+                    role="former" if temporal else "administration",
                 )
             )
     return values
