@@ -540,8 +540,15 @@ def _title_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -
         clashing = {t for t in maximal if any(not _title_within(t, u) and not _title_within(u, t) for u in maximal)}
         if len(clashing) < 2:
             continue
-        values = _values(s for s in sightings if s.value.normalized in clashing)
-        if not _cross_source([set(v.document_ids) for v in values]):
+        # "Judge" written alone supports "Superior Court Judge" when it fits no rival title
+        support = []
+        for s in sightings:
+            sides = [t for t in clashing if _title_within(s.value.normalized, t)]
+            if len(sides) == 1:
+                v = s.value
+                support.append(_Sighting(Value(v.kind, v.text, sides[0], v.span, v.role, v.parents), s.claim))
+        values = _values(support)
+        if len(values) < 2 or not _cross_source([set(v.document_ids) for v in values]):
             continue
         if len({v.normalized.split()[-1] for v in values}) > 1:
             values = _outliers(values)  # different offices: one person may hold both
