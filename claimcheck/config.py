@@ -38,6 +38,6 @@ class CheckConfig:
     exact_search_limit: int = 2000
     # rapidfuzz ratio (0-100) at which two different person names are read as
     # variants of one name rather than two people
-    name_similarity: float = 80.0
+    name_similarity: float = 75.0
     # documents larger than this are reported and skipped rather than read
     max_document_bytes: int = 5_000_000

@@ -476,7 +476,7 @@ def _name_variants(a: str, b: str, config: CheckConfig) -> bool:
     p, q = differing[0]
     if p.rstrip("s") == q.rstrip("s") or abs(len(p) - len(q)) > 2:
         return False  # "Award"/"Awards", "Prize"/"Prizewinning": other words, not other spellings
-    return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= 55
+    return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= 50
 
 
 def _skeleton(name: str) -> str:

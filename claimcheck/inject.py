@@ -164,7 +164,8 @@ def _in_statement(text: str, target: Target) -> bool:
 def _targets(kind: str, documents: Sequence[Document], mentions: Mentions) -> list[Target]:
     linked = _linked_mentions(documents, mentions)
     if kind == "person_name":
-        return _from_mentions(linked, {"HUMAN_PART_PER"}, NAME, documents) or _shared_pattern(NAME, documents)
+        names = _from_mentions(linked, {"HUMAN_PART_PER"}, NAME, documents) or _shared_pattern(NAME, documents)
+        return [t for t in names if _person_like(t.text)]
     if kind == "date":
         return _from_mentions(linked, {"TIME_DATE"}, DATE, documents) or _shared_pattern(DATE, documents)
     if kind == "place":
@@ -200,6 +201,16 @@ def _counted_noun(m: re.Match[str]) -> str:
 
 NAME_OR_WORD = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*\b")
 PAST_VERB = re.compile(r"\b[a-z]{3,}ed\b")
+
+
+def _person_like(name: str) -> bool:
+    """ "Tara Reid", not "The Indian Navy", "Democratic Party" or "Middle East"."""
+    from claimcheck import lexicon
+
+    words = name.split()
+    if words[0] in {"The", "A", "An", "This", "That"} or any(w.lower() in lexicon.ORG_HEADS for w in words):
+        return False
+    return lexicon.gazetteer().get(lexicon.fold(name)) is None and lexicon.gazetteer().get(lexicon.fold(words[-1])) is None
 
 
 def _linked_mentions(documents: Sequence[Document], mentions: Mentions) -> list[dict[str, Any]]:

@@ -124,6 +124,8 @@ def _runs(tokens: list[Token]) -> Iterable[tuple[int, int]]:
             continue
         j = i + 1
         while j < n:
+            if _calendar_word(tokens, j):
+                break  # "sentenced Brian Nichols Saturday": the weekday is not part of the name
             if (_is_cap(tokens[j]) and not tokens[j - 1].possessive) or (
                 tokens[j].word in ({"of", "for", "on", "the"} | lx.NAME_PARTICLES)
                 and j + 1 < n
@@ -136,6 +138,13 @@ def _runs(tokens: list[Token]) -> Iterable[tuple[int, int]]:
                 break
         yield i, j
         i = j
+
+
+def _calendar_word(tokens: list[Token], j: int) -> bool:
+    word = tokens[j].word
+    if word in WEEKDAYS:
+        return True
+    return word in MONTHS and j + 1 < len(tokens) and tokens[j + 1].text[:1].isdigit()
 
 
 def _is_cap(token: Token) -> bool:
