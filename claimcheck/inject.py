@@ -203,14 +203,30 @@ NAME_OR_WORD = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*\b")
 PAST_VERB = re.compile(r"\b[a-z]{3,}ed\b")
 
 
+NOT_GIVEN_NAMES = frozenset("The A An This That In On At By For From With Of National Central".split())
+PLACE_NOUNS = frozenset(
+    "ocean sea river lake street road avenue county fault island valley mountain riviera survey".split()
+)
+CALENDAR = frozenset(m.lower() for m in (*calendar.month_name[1:], *calendar.day_name))
+
+
 def _person_like(name: str) -> bool:
     """ "Tara Reid", not "The Indian Navy", "Democratic Party" or "Middle East"."""
     from claimcheck import lexicon
 
     words = name.split()
-    if words[0] in {"The", "A", "An", "This", "That"} or any(w.lower() in lexicon.ORG_HEADS for w in words):
+    lowered = [w.lower().strip(".'’") for w in words]
+    if (
+        words[0] in NOT_GIVEN_NAMES
+        or any(w in lexicon.ORG_HEADS or w in PLACE_NOUNS or w in CALENDAR for w in lowered)
+        or "'" in name
+        or "’" in name
+        or (lowered[-1].endswith("s") and not lowered[-1].endswith(("ss", "us")) and len(words) > 2)
+    ):
         return False
-    return lexicon.gazetteer().get(lexicon.fold(name)) is None and lexicon.gazetteer().get(lexicon.fold(words[-1])) is None
+    return (
+        lexicon.gazetteer().get(lexicon.fold(name)) is None and lexicon.gazetteer().get(lexicon.fold(words[-1])) is None
+    )
 
 
 def _linked_mentions(documents: Sequence[Document], mentions: Mentions) -> list[dict[str, Any]]:
