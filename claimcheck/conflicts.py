@@ -182,22 +182,41 @@ def _locative(claim: Claim, value: Value) -> bool:
 
 
 def _compare_places(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
-    # Only where things happened ("in X", "from X"): a claim names many places in
-    # passing, and those differ between paraphrases without anyone disagreeing. Two places
-    # are compared at the coarser of their levels, so "in Ohio" clashes with "in Los Angeles"
-    # (California) while Kuala Lumpur and Malaysia agree.
-    xs = [v for v in _of(a, "place") if v.role in COMPARABLE_PLACES and _locative(a, v)]
-    ys = [v for v in _of(b, "place") if v.role in COMPARABLE_PLACES and _locative(b, v)]
+    # A claim names many places in passing, and those differ between paraphrases without
+    # anyone disagreeing. Two places are aligned when each says where something happened
+    # ("in X", "at X") or when they fill the same slot ("the X 76ers", "an X neighborhood").
+    # They are compared at the coarser of their levels, so "in Ohio" clashes with
+    # "in Los Angeles" (California) while Kuala Lumpur and Malaysia agree.
+    xs = [v for v in _of(a, "place") if v.role in COMPARABLE_PLACES]
+    ys = [v for v in _of(b, "place") if v.role in COMPARABLE_PLACES]
     named_a = {v.normalized for v in _of(a, "place")}
     named_b = {v.normalized for v in _of(b, "place")}
     for x in xs:
         if x.normalized in named_b:
             continue
-        clashes = [y for y in ys if y.normalized not in named_a and _places_clash(x, y)]
-        agrees = [y for y in ys if not _places_clash(x, y)]
+        aligned = [y for y in ys if (_locative(a, x) and _locative(b, y)) or _same_slot(a, x, b, y)]
+        clashes = [y for y in aligned if y.normalized not in named_a and _places_clash(x, y)]
+        agrees = [y for y in aligned if not _places_clash(x, y)]
         if len(clashes) == 1 and not agrees:
             level = _common_level(x, clashes[0])
             yield "place", level or x.role, x, clashes[0]
+
+
+SLOT_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+
+
+def _same_slot(a: Claim, x: Value, b: Claim, y: Value) -> bool:
+    """The same word right after both places, or right before both (not a mere "the")."""
+
+    def neighbours(claim: Claim, v: Value) -> tuple[str, str]:
+        start, end = v.span[0] - claim.span[0], v.span[1] - claim.span[0]
+        before = SLOT_WORD.findall(claim.text[max(0, start - 30) : start])
+        after = SLOT_WORD.findall(claim.text[end : end + 30])
+        return (before[-1].lower() if before else "", after[0].lower() if after else "")
+
+    (xb, xa), (yb, ya) = neighbours(a, x), neighbours(b, y)
+    trivial = {"", "the", "a", "an", "and", "of", "in", "to", "s"}
+    return (xa == ya and xa not in trivial) or (xb == yb and xb not in trivial)
 
 
 def _common_level(x: Value, y: Value) -> str | None:
