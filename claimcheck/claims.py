@@ -76,7 +76,7 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
 def _table_row(row: str, offset: int) -> Iterator[tuple[int, int]]:
     """A table row is one claim (its cells read together), without the outer pipes."""
     inner_start = row.index("|") + 1
-    inner_end = row.rstrip().rstrip("|").__len__()
+    inner_end = len(row.rstrip().rstrip("|"))
     if inner_end > inner_start:
         yield _strip(row, inner_start, inner_end, offset)
 

@@ -15,7 +15,7 @@ import difflib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -69,13 +69,7 @@ def find_conflicts(claims: Sequence[Claim], clusters: Sequence[Cluster], config:
     found = cluster_conflicts(clusters, by_id, config) + entity_conflicts(claims, config)
     order = {"high": 0, "medium": 1, "low": 2}
     found.sort(key=lambda c: (order[c.severity], -c.confidence, c.kind, c.summary))
-    return tuple(_renumber(c, n) for n, c in enumerate(found))
-
-
-def _renumber(conflict: Conflict, n: int) -> Conflict:
-    from dataclasses import replace
-
-    return replace(conflict, id=f"k{n + 1}")
+    return tuple(replace(c, id=f"k{n + 1}") for n, c in enumerate(found))
 
 
 # --- inside clusters -------------------------------------------------------------
