@@ -449,7 +449,8 @@ def _link_people(people: list[_Sighting], config: CheckConfig) -> list[list[_Sig
 
     for n, a in enumerate(full):
         for b in full[n + 1 :]:
-            if _name_variants(a, b, config) or _contains(a, b):
+            # "Del Giudice" and "DelGiudice" are one name written two ways
+            if _name_variants(a, b, config) or _contains(a, b) or a.replace(" ", "") == b.replace(" ", ""):
                 parent[find(a)] = find(b)
     for name in names:
         if " " in name:

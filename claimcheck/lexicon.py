@@ -19,8 +19,8 @@ OFFICE_HEADS = frozenset(
     chairperson ceo cfo coo chief commissioner spokesman spokeswoman spokesperson king queen prince
     princess pope judge justice prosecutor sheriff envoy treasurer administrator superintendent
     coordinator adviser advisor commander secretary-general attorney-general founder cofounder co-founder
-    president-elect vice-president whip leader head councillor councilman councilwoman
-    lawmaker legislator delegate emir sultan monarch dean provost principal rector bishop archbishop
+    president-elect vice-president whip leader councillor councilman councilwoman
+    lawmaker legislator delegate emir sultan monarch dean provost principal rector bishop archbishop coach manager
     cardinal""".split()
 )
 # Military and police ranks; compared with ranks only, never with offices.
@@ -34,10 +34,10 @@ HONORIFICS = frozenset(
 )
 DESCRIPTORS = frozenset(
     """actor actress singer rapper star comedian musician writer author novelist journalist reporter
-    producer coach player striker midfielder defender goalkeeper quarterback pitcher boxer golfer
+    producer player striker midfielder defender goalkeeper quarterback pitcher boxer golfer
     champion driver analyst economist lawyer suspect victim gunman officer trooper spokesman
     businessman businesswoman billionaire entrepreneur artist designer chef scientist researcher
-    activist candidate nominee challenger incumbent rival teammate manager""".split()
+    activist candidate nominee challenger incumbent rival teammate""".split()
 )
 ABBREVIATIONS = {
     "adm": "admiral",
