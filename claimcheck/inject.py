@@ -134,7 +134,9 @@ TITLE_SWAPS = {
     "Commissioner": "Coach",
 }
 TITLED = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, TITLE_SWAPS), key=len, reverse=True)) + r") ([A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+    r"(?<![-\w])("
+    + "|".join(sorted(map(re.escape, TITLE_SWAPS), key=len, reverse=True))
+    + r") (?!Manager|Counsel|Secretary|Staff|Assembly|Attorney)([A-Z][a-z]+(?: [A-Z][a-z]+)?)"
 )
 # heads of government to swap in; any well-known names would do
 LEADERS = """Obama Bush Clinton Reagan Carter Nixon Trump Biden Blair Brown Cameron Merkel Sarkozy Putin

@@ -253,9 +253,9 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]
     name_tokens = words[pos:]
     if pos > start:  # modifiers with no head after them belong to the name ("House Speaker" handled above)
         name_tokens = words[start:]
-    # A name stops at its first connector: "Adam Smith of Washington".
+    # A name stops at its first connector: "Adam Smith of Washington" (not at "del", "van", "bin").
     for n, tok in enumerate(name_tokens):
-        if n and not tok.capital:
+        if n and not tok.capital and tok.word not in lx.NAME_PARTICLES:
             name_tokens = name_tokens[:n]
             break
     values: list[Value] = []
