@@ -564,13 +564,20 @@ def _title_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -
         values = _values(support)
         if len(values) < 2 or not _cross_source([set(v.document_ids) for v in values]):
             continue
+        severity = SEVERITY["title"]
         if len({v.normalized.split()[-1] for v in values}) > 1:
-            values = _outliers(values)  # different offices: one person may hold both
-            if not values:
+            # Different offices: one person may hold both. An outlier against a majority is
+            # a finding; one source against one is only a possibility.
+            outliers = _outliers(values)
+            if outliers:
+                values = outliers
+            elif all(len(v.document_ids) == 1 for v in values):
+                severity = "low"
+            else:
                 continue
         name = _display_name(entities[entity])
         summary = f"{name}: " + _summary(values, "say")
-        conflicts.append(Conflict("", "title", SEVERITY["title"], _confidence(values), summary, name, tuple(values)))
+        conflicts.append(Conflict("", "title", severity, _confidence(values), summary, name, tuple(values)))
     return conflicts
 
 
