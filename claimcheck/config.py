@@ -28,7 +28,11 @@ class CheckConfig:
     # cosine at which two claims from different sources may be about the same fact;
     # with all-MiniLM-L6-v2, sentences that restate one value across ECB+ articles sit
     # at 0.45-0.85 (median 0.7), so the typed value alignment, not this, keeps precision
-    cluster_threshold: float = 0.45
+    cluster_threshold: float = 0.30
+    # the cosine a pair needs before its values are compared, by value kind: a number is
+    # aligned by the noun it counts, so a looser pairing still compares like with like
+    compare_threshold: float = 0.45
+    number_threshold: float = 0.30
     # cosine from which one pairing alone is strong evidence; a conflict resting only on
     # weaker pairings is reported at low severity ("possible")
     strong_similarity: float = 0.65

@@ -89,6 +89,8 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
             compared.add(pair)
             member = by_id[member_id]
             for kind, subject, x, y in _compare(centre, member):
+                if sim < (config.number_threshold if kind == "number" else config.compare_threshold):
+                    continue
                 pairs[(kind, subject)].append((_Sighting(x, centre, sim), _Sighting(y, member, sim)))
                 cluster_of.setdefault((kind, subject), cluster.id)
     conflicts = []
@@ -309,7 +311,9 @@ def _build(
     # One weak pairing is a possibility, not a finding: strong similarity, or each side
     # stated by two sources, is needed for the kind's own severity.
     strong = max(s.similarity for s in sightings) >= config.strong_similarity
-    corroborated = sum(len(v.document_ids) >= 2 for v in values) >= 2
+    corroborated = (
+        sum(len(v.document_ids) >= 2 for v in values) >= 2 and max(s.similarity for s in sightings) >= config.compare_threshold
+    )
     if not (strong or corroborated) or list_of_facts:
         severity = "low"
     if kind == "polarity":
