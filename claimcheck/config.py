@@ -25,17 +25,16 @@ class CheckConfig:
     batch_size: int = 64
     # where the SQLite embedding cache lives; None disables caching
     cache_dir: Path | None = None
-    # cosine at which two claims from different sources may be about the same fact;
-    # with all-MiniLM-L6-v2, sentences that restate one value across ECB+ articles sit
-    # at 0.45-0.85 (median 0.7), so the typed value alignment, not this, keeps precision
+    # cosine from which two claims of different sources are compared. With
+    # all-MiniLM-L6-v2, sentences restating one value across ECB+ articles sit anywhere
+    # from 0.3 to 0.9, so recall needs a low bar; precision comes from aligning values by
+    # type and role (the noun a number counts, a date's granularity, a place's slot)
     cluster_threshold: float = 0.30
-    # the cosine a pair needs before its values are compared, by value kind: a number is
-    # aligned by the noun it counts, so a looser pairing still compares like with like
-    compare_threshold: float = 0.45
-    number_threshold: float = 0.30
-    # cosine from which one pairing alone is strong evidence; a conflict resting only on
-    # weaker pairings is reported at low severity ("possible")
+    # cosine from which one pairing alone is strong evidence for a conflict
     strong_similarity: float = 0.65
+    # cosine from which a conflict whose every side two sources state counts as corroborated;
+    # conflicts that are neither strong nor corroborated are reported at low severity
+    corroborated_similarity: float = 0.45
     # neighbours looked at per claim
     neighbours: int = 30
     # claims above which the neighbour search goes approximate (inverted lists)

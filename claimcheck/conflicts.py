@@ -89,8 +89,6 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
             compared.add(pair)
             member = by_id[member_id]
             for kind, subject, x, y in _compare(centre, member):
-                if sim < (config.number_threshold if kind == "number" else config.compare_threshold):
-                    continue
                 pairs[(kind, subject)].append((_Sighting(x, centre, sim), _Sighting(y, member, sim)))
                 cluster_of.setdefault((kind, subject), cluster.id)
     conflicts = []
@@ -312,7 +310,8 @@ def _build(
     # stated by two sources, is needed for the kind's own severity.
     strong = max(s.similarity for s in sightings) >= config.strong_similarity
     corroborated = (
-        sum(len(v.document_ids) >= 2 for v in values) >= 2 and max(s.similarity for s in sightings) >= config.compare_threshold
+        sum(len(v.document_ids) >= 2 for v in values) >= 2
+        and max(s.similarity for s in sightings) >= config.corroborated_similarity
     )
     if not (strong or corroborated) or list_of_facts:
         severity = "low"
