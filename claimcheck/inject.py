@@ -171,9 +171,11 @@ def _targets(kind: str, documents: Sequence[Document], mentions: Mentions) -> li
     if kind == "date":
         return _from_mentions(linked, {"TIME_DATE"}, DATE, documents) or _shared_pattern(DATE, documents)
     if kind == "place":
-        return _from_mentions(linked, {"LOC_GEO", "LOC_FAC"}, NAME_OR_WORD, documents, _is_gazetteer_place) or [
+        places = _from_mentions(linked, {"LOC_GEO", "LOC_FAC"}, NAME_OR_WORD, documents, _is_gazetteer_place) or [
             t for t in _shared_pattern(NAME_OR_WORD, documents) if _is_gazetteer_place(t.text)
         ]
+        texts = {d.id: d.text for d in documents}
+        return [t for t in places if not _inside_longer_name(texts[t.document_id], t)]
     if kind == "polarity":
         return _from_mentions(linked, {"ACTION_OCCURRENCE"}, PAST_VERB, documents) or _shared_pattern(
             PAST_VERB, documents
@@ -407,6 +409,12 @@ def _place_names() -> dict[str, tuple[str, tuple[str, ...], int]]:
         if c["population"] >= 1_000_000 and c["name"].isascii():
             names[c["name"]] = ("city", (), c["population"])
     return names
+
+
+def _inside_longer_name(text: str, target: Target) -> bool:
+    """ "George W. Bush", "Gulf of Aden": a place-named word that is part of another name."""
+    before = text[max(0, target.start - 12) : target.start]
+    return bool(re.search(r"(?:[A-Z][\w.]*|\b[A-Z][a-z]+ of) $", before))
 
 
 def _is_gazetteer_place(text: str) -> bool:

