@@ -229,9 +229,9 @@ def _person_like(name: str) -> bool:
         or (lowered[-1].endswith("s") and not lowered[-1].endswith(("ss", "us")) and len(words) > 2)
     ):
         return False
-    return (
-        lexicon.gazetteer().get(lexicon.fold(name)) is None and lexicon.gazetteer().get(lexicon.fold(words[-1])) is None
-    )
+    whole = lexicon.gazetteer().get(lexicon.fold(name))
+    last = lexicon.gazetteer().get(lexicon.fold(words[-1]))
+    return whole is None and (last is None or last[0] == "city")  # many towns share a surname
 
 
 def _linked_mentions(documents: Sequence[Document], mentions: Mentions) -> list[dict[str, Any]]:
