@@ -120,7 +120,14 @@ def _of(claim: Claim, kind: str) -> list[Value]:
 
 
 def _compare_numbers(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
-    units = {v.role for v in _of(a, "number")} & {v.role for v in _of(b, "number")}
+    numbers_a, numbers_b = _of(a, "number"), _of(b, "number")
+    if (
+        len(numbers_a) > 1
+        and len(numbers_b) > 1
+        and not any(_numbers_agree(x, y) for x in numbers_a for y in numbers_b)
+    ):
+        return  # several figures and none shared: a season's totals against one game's, not one fact
+    units = {v.role for v in numbers_a} & {v.role for v in numbers_b}
     for unit in units:
         xs = [v for v in _of(a, "number") if v.role == unit]
         ys = [v for v in _of(b, "number") if v.role == unit]

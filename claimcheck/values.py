@@ -464,7 +464,8 @@ def _administrations(tokens: list[Token]) -> list[Value]:
     values = []
     for n in range(1, len(tokens)):
         # lowercase "administration": "Atmospheric Administration" is an agency's name
-        if tokens[n].text.startswith(("administration", "government")) and _is_cap(tokens[n - 1]):
+        # "government" is left out: "the Socialist government", "the Athens government"
+        if tokens[n].text.startswith("administration") and _is_cap(tokens[n - 1]):
             prev = tokens[n - 1]
             if (
                 lx.country_of(prev.text)
@@ -658,6 +659,8 @@ def _numbers(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> li
             continue  # a bare year that the date rules did not take: leave it alone
         if text[max(0, s - 4) : s].lower().endswith(("no. ", "no.")) or text[e : e + 1] in {":", "/"}:
             continue
+        if _after_name(text, s) and not m.group("cur"):
+            continue  # "Route 52", "Flight 370", "Windows 7": a name, not a count
         scale = (m.group("scale") or "").lower()
         if scale in {"k", "m", "b"} and not m.group("cur"):
             continue  # "5 m" is a distance far more often than five million
@@ -682,6 +685,14 @@ def _numbers(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> li
             )
         )
     return values
+
+
+def _after_name(text: str, start: int) -> bool:
+    """A capitalised word, not the sentence's first nor a qualifier ("About 20"), right before."""
+    m = re.search(r"(\S+)\s$", text[max(0, start - 25) : start])
+    if not m or not m.group(1)[:1].isupper() or m.group(1).lower() in QUALIFIERS:
+        return False
+    return bool(text[: start - len(m.group(0))].strip())
 
 
 def _parse_number(raw: str) -> float | None:
