@@ -88,8 +88,9 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
                 continue
             compared.add(pair)
             member = by_id[member_id]
-            for kind, subject, x, y in _compare(centre, member):
-                pairs[(kind, subject)].append((_Sighting(x, centre, sim), _Sighting(y, member, sim)))
+            # weight < 1 marks an alignment that is itself uncertain
+            for kind, subject, x, y, weight in _compare(centre, member):
+                pairs[(kind, subject)].append((_Sighting(x, centre, sim * weight), _Sighting(y, member, sim * weight)))
                 cluster_of.setdefault((kind, subject), cluster.id)
     conflicts = []
     for (kind, subject), disagreeing in pairs.items():
@@ -107,7 +108,7 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
     return conflicts
 
 
-def _compare(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+def _compare(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
     yield from _compare_numbers(a, b)
     yield from _compare_dates(a, b)
     yield from _compare_places(a, b)
@@ -119,14 +120,12 @@ def _of(claim: Claim, kind: str) -> list[Value]:
     return [v for v in claim.values if v.kind == kind]
 
 
-def _compare_numbers(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+def _compare_numbers(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
     numbers_a, numbers_b = _of(a, "number"), _of(b, "number")
-    if (
-        len(numbers_a) > 1
-        and len(numbers_b) > 1
-        and not any(_numbers_agree(x, y) for x in numbers_a for y in numbers_b)
-    ):
-        return  # several figures and none shared: a season's totals against one game's, not one fact
+    # several figures and none shared: more likely a season's totals against one game's
+    # than one fact told two ways, so such a pairing counts as weak evidence
+    shared = any(_numbers_agree(x, y) for x in numbers_a for y in numbers_b)
+    weight = 0.5 if len(numbers_a) > 1 and len(numbers_b) > 1 and not shared else 1.0
     units = {v.role for v in numbers_a} & {v.role for v in numbers_b}
     for unit in units:
         xs = [v for v in _of(a, "number") if v.role == unit]
@@ -134,7 +133,7 @@ def _compare_numbers(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Valu
         if any(_numbers_agree(x, y) for x in xs for y in ys):
             continue  # the sources share a figure; other figures are other facts
         if len(xs) == 1 and len(ys) == 1:
-            yield "number", unit, xs[0], ys[0]
+            yield "number", unit, xs[0], ys[0], weight
 
 
 def _numbers_agree(x: Value, y: Value) -> bool:
@@ -160,7 +159,7 @@ def _dates_compatible(x: str, y: str) -> bool:
     return x.startswith(y) or y.startswith(x)
 
 
-def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
     xs, ys = _of(a, "date"), _of(b, "date")
     if not xs or not ys:
         return
@@ -171,7 +170,7 @@ def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]
             y for y in ys if y.role == x.role and not any(_dates_compatible(y.normalized, z.normalized) for z in xs)
         ]
         if len(same) == 1:
-            yield "date", x.role, x, same[0]
+            yield "date", x.role, x, same[0], 1.0
 
 
 def _locative(claim: Claim, value: Value) -> bool:
@@ -182,7 +181,7 @@ def _locative(claim: Claim, value: Value) -> bool:
     return bool(LOCATIVE_BEFORE.search(claim.text[max(0, local - 25) : local]))
 
 
-def _compare_places(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+def _compare_places(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
     # A claim names many places in passing, and those differ between paraphrases without
     # anyone disagreeing. Two places are aligned when each says where something happened
     # ("in X", "at X") or when they fill the same slot ("the X 76ers", "an X neighborhood").
@@ -200,7 +199,7 @@ def _compare_places(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value
         agrees = [y for y in aligned if not _places_clash(x, y)]
         if len(clashes) == 1 and not agrees:
             level = _common_level(x, clashes[0])
-            yield "place", level or x.role, x, clashes[0]
+            yield "place", level or x.role, x, clashes[0], 1.0
 
 
 SLOT_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
@@ -236,7 +235,7 @@ def _places_clash(x: Value, y: Value) -> bool:
     return place_levels(x.normalized, x.role, x.parents)[level] != place_levels(y.normalized, y.role, y.parents)[level]
 
 
-def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
     for neg_claim, other in ((a, b), (b, a)):
         for neg in _of(neg_claim, "polarity"):
             if any(v.role == neg.role or _synonyms(v.role, neg.role) for v in _of(other, "polarity")):
@@ -244,7 +243,7 @@ def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Val
             hit = _affirmed(other, neg.role)
             if hit:
                 pair = (neg, hit) if neg_claim is a else (hit, neg)
-                yield "polarity", neg.role, pair[0], pair[1]
+                yield "polarity", neg.role, pair[0], pair[1], 1.0
 
 
 def _synonyms(x: str, y: str) -> bool:
@@ -264,7 +263,7 @@ def _affirmed(claim: Claim, verb_stem: str) -> Value | None:
     return None
 
 
-def _compare_quotes(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value]]:
+def _compare_quotes(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
     for x in _of(a, "quote"):
         for y in _of(b, "quote"):
             if x.normalized == y.normalized or x.normalized in y.normalized or y.normalized in x.normalized:
@@ -272,7 +271,7 @@ def _compare_quotes(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value
             if x.role and y.role and not _same_person(x.role, y.role):
                 continue
             if fuzz.ratio(x.normalized, y.normalized) >= 85:
-                yield "quote", x.role or y.role, x, y
+                yield "quote", x.role or y.role, x, y, 1.0
 
 
 def _same_person(x: str, y: str) -> bool:
