@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SCHEMA_VERSION = "1.0"
-FORMATS = ("html", "json", "csv", "text")
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -59,7 +58,7 @@ def _conflict_dict(c: Conflict) -> dict[str, Any]:
             {
                 "value": v.value,
                 "normalized": v.normalized,
-                "majority": n == 0 and len(v.document_ids) > len(c.values[1].document_ids),
+                "majority": _is_majority(c, n),
                 "documents": list(v.document_ids),
                 "claims": [
                     {
@@ -76,6 +75,11 @@ def _conflict_dict(c: Conflict) -> dict[str, Any]:
             for n, v in enumerate(c.values)
         ],
     }
+
+
+def _is_majority(conflict: Conflict, n: int) -> bool:
+    """Value n is the one more sources state than any other (a tie has no majority)."""
+    return n == 0 and len(conflict.values[0].document_ids) > len(conflict.values[1].document_ids)
 
 
 def render_json(report: Report) -> str:
@@ -123,7 +127,7 @@ def conflicts_frame(report: Report) -> pd.DataFrame:
                     "summary": c.summary,
                     "value": v.value,
                     "normalized": v.normalized,
-                    "majority": n == 0 and len(v.document_ids) > len(c.values[1].document_ids),
+                    "majority": _is_majority(c, n),
                     "n_documents": len(v.document_ids),
                     "documents": ";".join(v.document_ids),
                     "evidence": first.text if first else "",
