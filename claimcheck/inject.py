@@ -201,7 +201,7 @@ NOT_NOUNS = frozenset(
 def _counted_noun(m: re.Match[str]) -> str:
     """The figure and what it counts, so that a target is a figure another article also states."""
     noun = m.group(2).lower()
-    return "" if noun in NOT_NOUNS else f"{m.group(1).lower()} {noun.rstrip('s')}"
+    return "" if noun in NOT_NOUNS or noun in CALENDAR else f"{m.group(1).lower()} {noun.rstrip('s')}"
 
 
 NAME_OR_WORD = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*\b")

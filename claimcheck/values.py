@@ -718,7 +718,7 @@ def _unit_after(text: str, end: int) -> str:
     words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text[end : end + 60])
     for w in words[:3]:
         lw = w.lower()
-        if lw in SKIPPABLE:
+        if lw in SKIPPABLE or lw in lx.DEMONYMS:  # "12 Somali pirates" counts pirates
             continue
         if lw in NOT_UNITS or w[0].isupper() or lw in lx.SPEECH_VERBS or lw.endswith("ly"):
             return ""
