@@ -104,7 +104,7 @@ def scan(
     targets = []
     for path in output:
         kind = format_for(path)
-        if kind is None or kind == "text":
+        if kind is None:
             raise _fail(f"{path}: unknown report format; use a .html, .json or .csv file name")
         targets.append((path, kind))
     progress = _Progress(not quiet)
@@ -178,7 +178,7 @@ def evaluate_corpus(
     if not corpus.is_dir():
         raise _fail(f"{corpus}: not a folder of stories; pass a folder with one subfolder per story")
     try:
-        kinds = ev.iter_kinds(types)
+        kinds = ev.parse_kinds(types)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     config = build_config(model, cache_dir, no_cache)

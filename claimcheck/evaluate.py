@@ -260,7 +260,8 @@ def write_results(evaluation: Evaluation, out_dir: Path, command: str) -> tuple[
     return md, js
 
 
-def iter_kinds(raw: Iterable[str]) -> tuple[str, ...]:
+def parse_kinds(raw: Iterable[str]) -> tuple[str, ...]:
+    """The --types option: repeatable, comma-separated, empty for all."""
     kinds = tuple(k.strip() for part in raw for k in part.split(",") if k.strip())
     unknown = [k for k in kinds if k not in INJECTION_KINDS]
     if unknown:

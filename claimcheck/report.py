@@ -173,7 +173,7 @@ RENDERERS = {"html": render_html, "json": render_json, "csv": render_csv, "text"
 
 
 def format_for(path: Path) -> str | None:
-    return {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv", ".txt": "text"}.get(path.suffix.lower())
+    return {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}.get(path.suffix.lower())
 
 
 def write_report(report: Report, path: Path, fmt: str) -> None:
