@@ -46,9 +46,10 @@ SYNONYMS = [
     {"win", "won", "beat", "defeat"},
     {"attend", "join"},
 ]
-# "in X", and the state or country in "in Malibu, California"
+# "in X", "20 miles north of X", and the state or country in "in Malibu, California"
 LOCATIVE_BEFORE = re.compile(
-    r"\b(?i:in|at|inside|near|outside)\s+(?:(?i:the|a|an)\s+)?(?:city of\s+)?(?:[A-Z][\w.'’-]*\s*)*(?:,\s*)?$"
+    r"\b(?i:in|at|inside|near|outside|(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of)"
+    r"\s+(?:(?i:the|a|an)\s+)?(?:city of\s+)?(?:[A-Z][\w.'’-]*\s*)*(?:,\s*)?$"
 )
 # Regions are too vague to contradict a city or a country ("in Asia" vs "in Seoul").
 COMPARABLE_PLACES = frozenset({"city", "state", "country"})
@@ -130,10 +131,13 @@ def _compare_numbers(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Valu
     for unit in units:
         xs = [v for v in _of(a, "number") if v.role == unit]
         ys = [v for v in _of(b, "number") if v.role == unit]
-        if any(_numbers_agree(x, y) for x in xs for y in ys):
-            continue  # the sources share a figure; other figures are other facts
-        if len(xs) == 1 and len(ys) == 1:
-            yield "number", unit, xs[0], ys[0], weight
+        # Figures the sources share are set aside; what is left is one figure told two ways only
+        # when both list the same number of figures ("20 women ... five women" against "20 women
+        # ... two women"); otherwise the rest are other facts.
+        left_x = [x for x in xs if not any(_numbers_agree(x, y) for y in ys)]
+        left_y = [y for y in ys if not any(_numbers_agree(x, y) for x in xs)]
+        if len(left_x) == 1 and len(left_y) == 1 and len(xs) == len(ys):
+            yield "number", unit, left_x[0], left_y[0], weight
 
 
 def _numbers_agree(x: Value, y: Value) -> bool:
@@ -155,7 +159,10 @@ def _numbers_agree(x: Value, y: Value) -> bool:
 
 
 def _dates_compatible(x: str, y: str) -> bool:
-    """ISO forms: equal, or one contains the other ("2025-11" contains "2025-11-01")."""
+    """ISO forms: equal, or one contains the other ("2025-11" contains "2025-11-01"); a date
+    without its year ("--11-01", "--11") is matched against the month and day of the other."""
+    if x.startswith("--") != y.startswith("--"):
+        x, y = (x[1:], y[4:]) if x.startswith("--") else (x[4:], y[1:])
     return x.startswith(y) or y.startswith(x)
 
 
@@ -182,6 +189,16 @@ def _locative(claim: Claim, value: Value) -> bool:
 
 
 def _compare_places(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
+    # Alignment is looked for from both claims: "in Taguig ... in Rancho Mirage" against
+    # "in Newport Beach" pairs Taguig only from the first claim's side, and a pairing that
+    # one side finds ambiguous is weaker evidence.
+    forward = {(x.normalized, y.normalized): (x, y, level) for x, y, level in _place_clashes(a, b)}
+    backward = {(x.normalized, y.normalized): (x, y, level) for y, x, level in _place_clashes(b, a)}
+    for key, (x, y, level) in (backward | forward).items():
+        yield "place", level, x, y, 1.0 if key in forward and key in backward else 0.5
+
+
+def _place_clashes(a: Claim, b: Claim) -> Iterable[tuple[Value, Value, str]]:
     # A claim names many places in passing, and those differ between paraphrases without
     # anyone disagreeing. Two places are aligned when each says where something happened
     # ("in X", "at X") or when they fill the same slot ("the X 76ers", "an X neighborhood").
@@ -196,27 +213,35 @@ def _compare_places(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value
             continue
         aligned = [y for y in ys if (_locative(a, x) and _locative(b, y)) or _same_slot(a, x, b, y)]
         clashes = [y for y in aligned if y.normalized not in named_a and _places_clash(x, y)]
-        agrees = [y for y in aligned if not _places_clash(x, y)]
+        # "in New York" against "in Maine ... in the United States": the finer comparison
+        # decides, so agreement only at a coarser level does not excuse the clash
+        finest = min((PLACE_LEVELS.index(_common_level(x, y) or "country") for y in clashes), default=0)
+        agrees = [y for y in aligned if not _places_clash(x, y) and PLACE_LEVELS.index(y.role) <= finest]
         if len(clashes) == 1 and not agrees:
-            level = _common_level(x, clashes[0])
-            yield "place", level or x.role, x, clashes[0], 1.0
+            yield x, clashes[0], _common_level(x, clashes[0]) or x.role
 
 
 SLOT_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 
 
 def _same_slot(a: Claim, x: Value, b: Claim, y: Value) -> bool:
-    """The same word right after both places, or right before both (not a mere "the")."""
+    """The same word right after both places, or right before both ("the Sicilian capital of X");
+    little words like "the" and "of" are looked past, as they fit any slot."""
 
     def neighbours(claim: Claim, v: Value) -> tuple[str, str]:
         start, end = v.span[0] - claim.span[0], v.span[1] - claim.span[0]
-        before = SLOT_WORD.findall(claim.text[max(0, start - 30) : start])
-        after = SLOT_WORD.findall(claim.text[end : end + 30])
-        return (before[-1].lower() if before else "", after[0].lower() if after else "")
+        before = [w.lower() for w in SLOT_WORD.findall(claim.text[max(0, start - 40) : start])[-3:]]
+        after = [w.lower() for w in SLOT_WORD.findall(claim.text[end : end + 40])[:3]]
+        return (
+            next((w for w in reversed(before) if w not in TRIVIAL_SLOT), ""),
+            next((w for w in after if w not in TRIVIAL_SLOT), ""),
+        )
 
     (xb, xa), (yb, ya) = neighbours(a, x), neighbours(b, y)
-    trivial = {"", "the", "a", "an", "and", "of", "in", "to", "s"}
-    return (xa == ya and xa not in trivial) or (xb == yb and xb not in trivial)
+    return (xa == ya and xa != "") or (xb == yb and xb != "")
+
+
+TRIVIAL_SLOT = frozenset({"the", "a", "an", "and", "of", "in", "to", "s"})
 
 
 def _common_level(x: Value, y: Value) -> str | None:

@@ -175,13 +175,28 @@ def _targets(kind: str, documents: Sequence[Document], mentions: Mentions) -> li
             t for t in _shared_pattern(NAME_OR_WORD, documents) if _is_gazetteer_place(t.text)
         ]
         texts = {d.id: d.text for d in documents}
-        return [t for t in places if not _inside_longer_name(texts[t.document_id], t)]
+        story = " ".join(texts.values())
+        return [
+            t
+            for t in places
+            if not _inside_longer_name(texts[t.document_id], t)
+            and not _annotated_otherwise(t, mentions)
+            and not re.match(r" (?:administration|presidency)\b", texts[t.document_id][t.end :])  # a role holder
+            and not re.match(r" of [A-Z]", texts[t.document_id][t.end :])  # "Union of Concerned Scientists"
+            and not _surname(t.text, story)
+            and not re.search(rf"\b{re.escape(t.text.lower())}\b", story)  # "Most", "Man", "Union"
+        ]
     if kind == "polarity":
         return _from_mentions(linked, {"ACTION_OCCURRENCE"}, PAST_VERB, documents) or _shared_pattern(
             PAST_VERB, documents
         )
     if kind == "number":
-        return [t for t in _shared_pattern(NUMBER, documents, key=_counted_noun) if not YEAR.match(t.text)]
+        texts = {d.id: d.text for d in documents}
+        return [
+            t
+            for t in _shared_pattern(NUMBER, documents, key=_counted_noun)
+            if not YEAR.match(t.text) and _a_count(texts[t.document_id], t)
+        ]
     if kind == "title":
         return _shared_pattern(TITLED, documents, key=lambda m: m.group(2).split()[-1], group=1)
     if kind == "role_holder":
@@ -196,6 +211,25 @@ YEAR = re.compile(r"(?:1[89]|20)\d\d\b")
 NOT_NOUNS = frozenset(
     "and or but the of to in on at by for with from as than that who which were was are is has have had".split()
 )
+
+
+def _a_count(text: str, target: Target) -> bool:
+    """ "12 Somali pirates", "two women"; not a clock time ("10:00 BST"), a model or version
+    ("BlackBerry 8900", "USB 2.0") or part of a name ("Three Musketeers", "47 Rifles")."""
+    from claimcheck import lexicon
+
+    def sentence_start(at: int) -> bool:
+        return re.search(r"(?:^|[.!?\n\"“]\s*)$", text[max(0, at - 3) : at].rstrip() if at else "") is not None
+
+    number, noun = target.text.rsplit(" ", 1)
+    word_before = re.search(r"[A-Z][\w-]* $", text[max(0, target.start - 30) : target.start])
+    if re.search(r"[:.\d]$", text[: target.start]) or (
+        word_before and not sentence_start(target.start - len(word_before.group()))
+    ):
+        return False
+    if noun[0].isupper() and lexicon.fold(noun) not in lexicon.DEMONYMS:
+        return False
+    return not (number[0].isupper() and not sentence_start(target.start))
 
 
 def _counted_noun(m: re.Match[str]) -> str:
@@ -224,6 +258,7 @@ def _person_like(name: str) -> bool:
     if (
         words[0] in NOT_GIVEN_NAMES
         or any(w in lexicon.ORG_HEADS or w in PLACE_NOUNS or w in CALENDAR for w in lowered)
+        or any(lexicon.country_of(w) for w in words)  # "Portugal Telecom", "South Sudanese"
         or "'" in name
         or "’" in name
         or (lowered[-1].endswith("s") and not lowered[-1].endswith(("ss", "us")) and len(words) > 2)
@@ -412,9 +447,39 @@ def _place_names() -> dict[str, tuple[str, tuple[str, ...], int]]:
 
 
 def _inside_longer_name(text: str, target: Target) -> bool:
-    """ "George W. Bush", "Gulf of Aden": a place-named word that is part of another name."""
+    """ "George W. Bush", "Gulf of Aden", "T-Mobile": a place-named word that is part of another name."""
     before = text[max(0, target.start - 12) : target.start]
-    return bool(re.search(r"(?:[A-Z][\w.]*|\b[A-Z][a-z]+ of) $", before))
+    return bool(re.search(r"(?:[A-Z][\w.]*|\b[A-Z][a-z]+ of) $|[\w.]-$", before))
+
+
+def _surname(word: str, story: str) -> bool:
+    """ "Reggie Bush": the word follows a capitalised word that the story never writes in
+    lowercase (unlike "In Bush" or "East Vancouver") and that does not form a place with it."""
+    from claimcheck import lexicon
+
+    for m in re.finditer(rf"\b([A-Z][a-z]+) {re.escape(word)}\b", story):
+        first = m.group(1)
+        if not re.search(rf"\b{first.lower()}\b", story) and lexicon.fold(m.group()) not in lexicon.gazetteer():
+            return True
+    return False
+
+
+NOT_PLACE_MENTIONS = ("HUMAN_PART_PER", "HUMAN_PART_ORG", "NON_HUMAN", "ACTION", "NEG_ACTION")
+
+
+def _annotated_otherwise(target: Target, mentions: Mentions) -> bool:
+    """ECB+ annotators marked the word, here or in another article, as a person, organisation
+    or event ("Bush said", "Louisville won"), or as part of a person's name ("Jennifer Lawrence")."""
+    return any(
+        m["type"].startswith(NOT_PLACE_MENTIONS)
+        and (
+            m.get("text") == target.text
+            or (m["type"] == "HUMAN_PART_PER" and target.text in m.get("text", "").split())
+            or (m["spans"][0][0] < target.end and target.start < m["spans"][-1][1] and doc == target.document_id)
+        )
+        for doc, records in mentions.items()
+        for m in records
+    )
 
 
 def _is_gazetteer_place(text: str) -> bool:

@@ -241,6 +241,16 @@ REGIONS = frozenset(
 REGIONS = frozenset(r.strip() for r in REGIONS)
 LOCATIVE = frozenset(
     {
+        "downtown",  # "fled downtown Atlanta", "an east Vancouver business"
+        "suburban",
+        "east",
+        "west",
+        "north",
+        "south",
+        "eastern",
+        "western",
+        "northern",
+        "southern",
         "in",
         "at",
         "near",
@@ -325,6 +335,7 @@ def singular(noun: str) -> str:
 
 # Cities smaller than this are only read as places after "in", "at", "near" ...
 BIG_CITY = 1_000_000
+NAMED_CITY = 50_000
 
 
 @functools.cache

@@ -129,7 +129,10 @@ def _runs(tokens: list[Token]) -> Iterable[tuple[int, int]]:
             if (_is_cap(tokens[j]) and not tokens[j - 1].possessive) or (
                 tokens[j].word in ({"of", "for", "on", "the"} | lx.NAME_PARTICLES)
                 and j + 1 < n
-                and _is_cap(tokens[j + 1])
+                and (
+                    _is_cap(tokens[j + 1])  # "Democratic Republic of the Congo"
+                    or (tokens[j + 1].word == "the" and j + 2 < n and _is_cap(tokens[j + 2]))
+                )
                 and tokens[j + 1].word not in _CALENDAR  # "Busan on Monday" is two things
                 and not tokens[j - 1].possessive
             ):
@@ -295,8 +298,9 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]
         return values
     name = lx.fold(" ".join(t.text for t in name_tokens).replace("’s", "").replace("'s", ""))
     name = " ".join(w for w in name.split() if w not in NAME_SUFFIXES)
-    if not name or any(w in _NOT_NAMES for w in name.split()):
-        return values
+    parts = name.split()
+    if not name or any(w in _NOT_NAMES for n, w in enumerate(parts) if not (len(w) == 1 and 0 < n < len(parts) - 1)):
+        return values  # a middle initial ("Dirk A. Kempthorne") is not the article "a"
     mention_start = words[0].start if (titles or cue) and k < i + len(words) else name_tokens[0].start
     values.append(
         Value(
@@ -431,6 +435,8 @@ def _place_or_org(text: str, tokens: list[Token], i: int, j: int) -> list[Value]
 
 
 def _place(text: str, tokens: list[Token], i: int, j: int, run_text: str) -> Value | None:
+    if run_text.lower() in MONTHS or run_text.lower() in WEEKDAYS:
+        return None  # "in March" is a date, not the town
     gaz = lx.gazetteer()
     key = lx.canonical_place(run_text)
     entry = gaz.get(key) or gaz.get(lx.fold(run_text))
@@ -438,7 +444,9 @@ def _place(text: str, tokens: list[Token], i: int, j: int, run_text: str) -> Val
         return None
     kind, parents, population = entry
     prep = tokens[i - 1].word if i > 0 else ""
-    if kind == "city" and population < lx.BIG_CITY and prep not in lx.LOCATIVE:
+    # A small town's name is often a surname too; a city of two or more words rarely is.
+    multiword = j - i > 1 and population >= lx.NAMED_CITY
+    if kind == "city" and population < lx.BIG_CITY and prep not in lx.LOCATIVE and not multiword:
         after = tokens[j + 1].text if j + 1 < len(tokens) and tokens[j].text == "," else ""
         if not (after and lx.country_of(after)):
             return None
@@ -516,6 +524,14 @@ DATE_PATTERNS = [
         rf"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bfrom )|(?<=\bduring )|(?<=\bbefore )|(?<=\bafter )|(?<=\bof )|(?<=\bthrough ))(?:{_PART}){_YEAR}\b(?![-–]\d|\s*(?:%|percent))"  # noqa: E501 - a regex reads best on one line
     ),
     re.compile(rf"\b{_PART}{_YEAR}\b(?=\s*[,:]|\s+(?:and|to)\s+(?:19|20)\d\d)"),
+    re.compile(rf"(?<=\bthe ){_YEAR}(?= [a-z])"),  # "the 2005 ceremony"
+    # a month on its own: "in March", "by early April" (capitalised, so not the verb "march")
+    re.compile(
+        r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bfrom )|(?<=\bduring )|(?<=\bbefore )"
+        r"|(?<=\bafter )|(?<=\bor )|(?<=\band )|(?<=\blast )|(?<=\bnext )|(?<=\bthis ))"
+        rf"{_PART}(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+        r"(?!\s+\d)"
+    ),
     re.compile(r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
     re.compile(
         r"\b(?P<relative>yesterday|today|tomorrow|(?:late |early )?(?:last|next|this) (?:week|month|year))\b", re.I
@@ -573,6 +589,8 @@ def _normalize_date(groups: dict[str, str | None], published: dt.date | None) ->
         return f"{year}-{month:02d}", "month"
     if year:
         return f"{year}", "year"
+    if month and day is None:
+        return f"--{month:02d}", "month"
     return None
 
 
@@ -722,7 +740,8 @@ def _unit_after(text: str, end: int) -> str:
             continue
         if lw in NOT_UNITS or w[0].isupper() or lw in lx.SPEECH_VERBS or lw.endswith("ly"):
             return ""
-        return lx.singular(lw)
+        unit = lx.singular(lw)
+        return unit[:-2] + "er" if unit.endswith("metre") else unit  # kilometres and kilometers agree
     return ""
 
 

@@ -105,6 +105,29 @@ def test_numbers_dates_places_and_polarity() -> None:
     assert kinds(("a", "The talks resumed last month."), ("b", "The talks did not resume last month.")) == ["polarity"]
 
 
+def test_alignment_beyond_the_first_figure_or_place() -> None:
+    # the shared figure is set aside, and the one left on each side is the same fact
+    [c] = conflicts(
+        ("a", "Blackmore is charged with marrying 20 women, while Oler is accused of marrying two women."),
+        ("b", "Blackmore is charged with marrying 20 women, while Oler is accused of marrying five women."),
+    )
+    assert (c.kind, {v.normalized for v in c.values}) == ("number", {"2", "5"})
+    # agreement at country level does not excuse a clash between states
+    [c] = conflicts(
+        ("a", "Headquartered in New York, the firm has offices in the United States and Britain."),
+        ("b", "Headquartered in Maine, the firm has offices in the United States and Britain."),
+    )
+    assert (c.kind, {v.normalized for v in c.values}) == ("place", {"new york", "maine"})
+    # the same slot behind little words: "the Sicilian capital of X"
+    assert kinds(
+        ("a", "He was found dead in Pagliarelli prison in the Sicilian capital of Palermo."),
+        ("b", "He was found dead in Pagliarelli prison in the Sicilian capital of Catania."),
+    ) == ["place"]
+    assert kinds(("a", "The fight is set for March."), ("b", "The fight is set for April.")) == []  # no preposition
+    assert kinds(("a", "They fight again in March."), ("b", "They fight again in April.")) == ["date"]
+    assert kinds(("a", "They fight again in March."), ("b", "They fight again on March 6, 2026.")) == []
+
+
 def test_agreeing_values_are_not_conflicts() -> None:
     assert kinds(("a", "About 20 people were hurt in 2021."), ("b", "Twenty-one people were hurt in March 2021.")) == []
     assert kinds(("a", "He faced more than 50 charges."), ("b", "He faced 55 charges.")) == []

@@ -89,3 +89,17 @@ def test_mentions_drive_targets_when_given() -> None:
     }
     targets = find_targets("person_name", STORY[:2], mentions)
     assert {(t.document_id, t.text) for t in targets} == {("a.txt", "Tara Reid"), ("b.txt", "Tara Reid")}
+
+
+def test_targets_are_values_not_parts_of_names_or_times() -> None:
+    story = [
+        Document(
+            d,
+            d,
+            "The BlackBerry 8900 went on sale at 10:00 BST, and 12 stores sold out. The Bush administration "
+            "praised the Union of Concerned Scientists in Boston, where Reggie Bush spoke.\n",
+        )
+        for d in ("a.txt", "b.txt")
+    ]
+    assert {t.text for t in find_targets("number", story, {})} == {"12 stores"}
+    assert {t.text for t in find_targets("place", story, {})} == {"Boston"}

@@ -142,3 +142,20 @@ def test_fold_is_idempotent(text: str) -> None:
 def test_fold_joins_spelling_variants() -> None:
     assert lexicon.fold("de-escalate") == lexicon.fold("deescalate")
     assert lexicon.fold("Defence") == lexicon.fold("defense")
+
+
+def test_dates_without_a_day() -> None:
+    got = [(v.normalized, v.role) for v in values_of("He will fight again in March or April.", kind="date")]
+    assert got == [("--03", "month"), ("--04", "month")]
+    assert values_of("He will fight again in March or April.", kind="place") == []  # not the town of March
+    [v] = values_of("She hosted the 2007 ceremony.", kind="date")
+    assert (v.normalized, v.role) == ("2007", "year")
+
+
+def test_names_and_places_of_several_words() -> None:
+    [person] = values_of("Interior Secretary Dirk A. Kempthorne said the rules were small.", kind="person")
+    assert person.normalized == "dirk a kempthorne"
+    [place] = values_of("The bout was held in the Democratic Republic of the Congo.", kind="place")
+    assert (place.normalized, place.role) == ("democratic republic of the congo", "country")
+    [place] = values_of("He fled downtown Atlanta on foot.", kind="place")
+    assert place.normalized == "atlanta"
