@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -90,6 +91,14 @@ def scan(
         Optional[Severity],  # noqa: UP045
         typer.Option("--fail-on", help="Exit 1 if conflicts at this severity or above were found."),
     ] = None,
+    decisions: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--decisions",
+            help="Review decisions exported from a report page: dismissed conflicts are folded away, "
+            "confirmed ones marked.",
+        ),
+    ] = None,
     model: ModelOpt = DEFAULT_MODEL,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
@@ -98,7 +107,7 @@ def scan(
 ) -> None:
     """Scan the articles of one story and report conflicting values between sources."""
     from claimcheck.pipeline import scan as run_scan
-    from claimcheck.report import RENDERERS, format_for, write_report
+    from claimcheck.report import RENDERERS, format_for, read_decisions, write_report
 
     _setup_logging(verbose)
     targets = []
@@ -109,11 +118,21 @@ def scan(
         targets.append((path, kind))
     progress = _Progress(not quiet)
     try:
+        decided = read_decisions(decisions) if decisions else {}
         report = run_scan(paths, build_config(model, cache_dir, no_cache), progress=progress)
     except ClaimcheckError as exc:
         progress.close()
         raise _fail(str(exc)) from None
     progress.close()
+    if decided:
+        report = replace(report, decisions=decided)
+        matched = sum(c.key in decided for c in report.conflicts)
+        if matched < len(decided):
+            typer.echo(
+                f"claimcheck: {decisions}: {len(decided) - matched} of {len(decided)} decisions match no conflict "
+                "in this run (the documents changed?); they are kept in the page's export",
+                err=True,
+            )
     for problem in report.problems:
         typer.echo(f"claimcheck: {problem.path}: {problem.message}", err=True)
     for path, kind in targets:

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
 from claimcheck.lexicon import PLACE_LEVELS, place_levels, stem
-from claimcheck.types import Claim, Cluster, Conflict, ConflictValue, Evidence, Value
+from claimcheck.types import Claim, Cluster, Conflict, ConflictValue, Entity, EntityMention, Evidence, Value
 
 EXECUTIVE_TITLES = frozenset({"president", "prime minister", "premier", "chancellor"})
 SEVERITY = {
@@ -466,6 +466,40 @@ def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Confl
     current = [e for e in entities if not any(m.value.normalized in past_or_future for m in e)]
     conflicts += _role_holder_conflicts(current, titles)
     return conflicts
+
+
+def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60) -> tuple[Entity, ...]:
+    """People and organisations that two or more sources mention, with how each names and
+    titles them: the editor's table of who is called what by whom."""
+    people = [_Sighting(v, c) for c in claims for v in c.values if v.kind in ("person", "name")]
+    titles_of: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (doc, holder) -> normalized -> text
+    for c in claims:
+        for v in c.values:
+            if v.kind == "title" and v.role:
+                titles_of[(c.document_id, v.role)].setdefault(v.normalized, v.text)
+    entities = []
+    for members in _link_people(people, config):
+        names: dict[str, set[str]] = defaultdict(set)
+        for m in members:
+            names[m.claim.document_id].add(m.value.normalized)
+        if len(names) < 2:
+            continue
+        mentions = []
+        for doc, forms in sorted(names.items()):
+            titles = {k: t for name in forms for k, t in titles_of.get((doc, name), {}).items()}
+            mentions.append(EntityMention(doc, tuple(sorted(forms)), tuple(sorted((t, k) for k, t in titles.items()))))
+        entities.append(Entity(_display_name(members), "person", tuple(mentions)))
+    orgs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for c in claims:
+        for v in c.values:
+            if v.kind == "organisation":
+                orgs[v.normalized][c.document_id].add(v.text)
+    for key, per_doc in orgs.items():
+        if len(per_doc) >= 2:
+            mentions = [EntityMention(doc, tuple(sorted(forms))) for doc, forms in sorted(per_doc.items())]
+            entities.append(Entity(key.title(), "organisation", tuple(mentions)))
+    entities.sort(key=lambda e: (e.kind != "person", -len(e.mentions), e.name))
+    return tuple(entities[:limit])
 
 
 def _link_people(people: list[_Sighting], config: CheckConfig) -> list[list[_Sighting]]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from claimcheck.claims import extract_claims
 from claimcheck.cluster import cluster_claims
 from claimcheck.config import CheckConfig
-from claimcheck.conflicts import find_conflicts
+from claimcheck.conflicts import find_conflicts, story_entities
 from claimcheck.embed import Embedder, embed_texts, load_embedder
 from claimcheck.errors import InputError
 from claimcheck.ingest import read_documents
@@ -36,7 +39,18 @@ def scan(
             "no readable articles found"
             + (": " + "; ".join(f"{p.path} {p.message}" for p in problems) if problems else "")
         )
-    return check_documents(documents, config, embedder=embedder, problems=problems, progress=progress)
+    report = check_documents(documents, config, embedder=embedder, problems=problems, progress=progress)
+    return replace(report, story=story_name(paths))
+
+
+def story_name(paths: Iterable[str | Path]) -> str:
+    """The folder scanned, or the folder the files share."""
+    resolved = [Path(p).resolve() for p in paths if str(p) != "-"]
+    if not resolved:
+        return "stdin"
+    if len(resolved) == 1 and resolved[0].is_dir():
+        return resolved[0].name
+    return Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved])).name
 
 
 def document_claims(document: Document) -> tuple[Claim, ...]:
@@ -85,6 +99,7 @@ def check_documents(
             cache.close()
     clusters = cluster_claims(claims, vectors, config)
     conflicts = find_conflicts(claims, clusters, config)
+    entities = story_entities(claims, config)
     step("conflicts", 1, 1)
     stats = {
         "documents": len(documents),
@@ -92,6 +107,9 @@ def check_documents(
         "clusters": len(clusters),
         "conflicts": len(conflicts),
         "by_severity": {s: sum(c.severity == s for c in conflicts) for s in ("high", "medium", "low")},
+        "by_kind": dict(Counter(c.kind for c in conflicts)),
         "problems": len(problems),
     }
-    return Report(tuple(documents), tuple(claims), clusters, conflicts, tuple(problems), config, stats)
+    return Report(
+        tuple(documents), tuple(claims), clusters, conflicts, tuple(problems), config, stats, entities=entities
+    )

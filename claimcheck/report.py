@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from claimcheck.types import Conflict, Report
+from claimcheck.errors import InputError
+from claimcheck.types import CONFLICT_KINDS, REVIEW_STATUSES, SEVERITIES, Conflict, Decision, Report
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -39,15 +42,29 @@ def to_dict(report: Report) -> dict[str, Any]:
             }
             for d in report.documents
         ],
-        "conflicts": [_conflict_dict(c) for c in report.conflicts],
+        "story": report.story,
+        "conflicts": [_conflict_dict(c, report.decisions.get(c.key)) for c in report.conflicts],
+        "entities": [
+            {
+                "name": e.name,
+                "kind": e.kind,
+                "sources": [
+                    {"document": m.document_id, "names": list(m.names), "titles": [t for t, _ in m.titles]}
+                    for m in e.mentions
+                ],
+            }
+            for e in report.entities
+        ],
         "problems": [{"path": p.path, "message": p.message, "skipped": p.skipped} for p in report.problems],
         "stats": {**report.stats, "model": report.config.model},
     }
 
 
-def _conflict_dict(c: Conflict) -> dict[str, Any]:
+def _conflict_dict(c: Conflict, decision: Decision | None = None) -> dict[str, Any]:
     return {
         "id": c.id,
+        "key": c.key,
+        "review": {"status": decision.status, "note": decision.note} if decision else None,
         "kind": c.kind,
         "severity": c.severity,
         "confidence": c.confidence,
@@ -99,14 +116,130 @@ def _templates() -> jinja2.Environment:
 
 
 def render_html(report: Report) -> str:
+    """One self-contained page: no request leaves it, and the only script that may run is
+    its own, allowed by hash in the Content-Security-Policy, so article text can never run."""
     data = to_dict(report)
+    doc_number = {d.id: n for n, d in enumerate(report.documents)}
     for conflict in data["conflicts"]:
         for value in conflict["values"]:
             for claim in value["claims"]:
                 a = claim["value_start"] - claim["start"]
                 b = claim["value_end"] - claim["start"]
                 claim["parts"] = (claim["text"][:a], claim["text"][a:b], claim["text"][b:])
-    return _templates().get_template("report.html.j2").render(report=data)
+                claim["doc_number"] = doc_number[claim["document"]]
+    env = _templates()
+    script = _script()
+    page_state = {
+        "report": report_fingerprint(report),
+        "story": report.story,
+        "decisions": {
+            k: {"status": d.status, "note": d.note, "summary": d.summary} for k, d in report.decisions.items()
+        },
+    }
+    return env.get_template("report.html.j2").render(
+        report=data,
+        kinds=_kind_counts(report),
+        entities=_entity_rows(report),
+        sources=_source_views(report),
+        counts={
+            "low": sum(c.severity == "low" and not _dismissed(report, c) for c in report.conflicts),
+            "dismissed": sum(_dismissed(report, c) for c in report.conflicts),
+        },
+        script=script,
+        script_hash=base64.b64encode(hashlib.sha256(script.encode()).digest()).decode(),
+        page_state=page_state,
+    )
+
+
+@functools.cache
+def _script() -> str:
+    from importlib.resources import files
+
+    return files("claimcheck").joinpath("templates/report.js").read_text(encoding="utf-8")
+
+
+def _dismissed(report: Report, conflict: Conflict) -> bool:
+    decision = report.decisions.get(conflict.key)
+    return decision is not None and decision.status == "dismissed"
+
+
+def report_fingerprint(report: Report) -> str:
+    """Names the report in the browser's storage: the same documents give the same name."""
+    digest = hashlib.sha256()
+    for d in sorted(report.documents, key=lambda d: d.id):
+        digest.update(d.id.encode() + b"\0" + hashlib.sha256(d.text.encode()).digest())
+    return digest.hexdigest()[:16]
+
+
+def _kind_counts(report: Report) -> list[dict[str, Any]]:
+    rows = []
+    for kind in CONFLICT_KINDS:
+        counts = {s: sum(c.kind == kind and c.severity == s for c in report.conflicts) for s in SEVERITIES}
+        if any(counts.values()):
+            rows.append({"kind": kind, **counts, "total": sum(counts.values())})
+    return rows
+
+
+def _entity_rows(report: Report) -> list[dict[str, Any]]:
+    """Entity x source cells; a cell is marked where its name or title is a minority value
+    of a name or title conflict."""
+    odd_names = {
+        (d, v.normalized)
+        for c in report.conflicts
+        if c.kind == "person_name"
+        for v in c.values[1:]
+        for d in v.document_ids
+    }
+    odd_titles = {
+        (c.subject, d, v.normalized)
+        for c in report.conflicts
+        if c.kind == "title"
+        for v in c.values[1:]
+        for d in v.document_ids
+    }
+    rows = []
+    for e in report.entities:
+        cells = {}
+        for m in e.mentions:
+            names = [n.title() for n in m.names] if e.kind == "person" else list(m.names)
+            marked = any((m.document_id, n) in odd_names for n in m.names) or any(
+                (e.name, m.document_id, k) in odd_titles for _, k in m.titles
+            )
+            cells[m.document_id] = {"names": names, "titles": [t for t, _ in m.titles], "marked": marked}
+        rows.append(
+            {"name": e.name, "kind": e.kind, "cells": cells, "marked": any(c["marked"] for c in cells.values())}
+        )
+    return rows
+
+
+def _source_views(report: Report) -> list[dict[str, Any]]:
+    """Each document's text cut into plain runs and claims; a claim in a conflict links to its cards."""
+    cards: dict[tuple[str, int], list[str]] = {}
+    for c in report.conflicts:
+        for v in c.values:
+            for e in v.evidence:
+                ids = cards.setdefault((e.document_id, e.start), [])
+                if c.id not in ids:
+                    ids.append(c.id)
+    claims_of: dict[str, list[Any]] = {d.id: [] for d in report.documents}
+    for claim in report.claims:
+        claims_of[claim.document_id].append(claim)
+    views = []
+    for n, d in enumerate(report.documents):
+        parts: list[dict[str, Any]] = []
+        at = 0
+        for claim in sorted(claims_of[d.id], key=lambda c: c.span):
+            start, end = claim.span
+            if start < at:
+                continue  # overlapping spans are not expected; never repeat text
+            if start > at:
+                parts.append({"text": d.text[at:start], "claim": None, "cards": []})
+            parts.append({"text": d.text[start:end], "claim": claim.id, "cards": cards.get((d.id, start), [])})
+            at = end
+        if at < len(d.text):
+            parts.append({"text": d.text[at:], "claim": None, "cards": []})
+        views.append({"number": n, "id": d.id, "title": d.title or d.id, "parts": parts})
+    return views
 
 
 def conflicts_frame(report: Report) -> pd.DataFrame:
@@ -115,11 +248,14 @@ def conflicts_frame(report: Report) -> pd.DataFrame:
 
     rows = []
     for c in report.conflicts:
+        decision = report.decisions.get(c.key)
         for n, v in enumerate(c.values):
             first = v.evidence[0] if v.evidence else None
             rows.append(
                 {
                     "conflict": c.id,
+                    "key": c.key,
+                    "review": decision.status if decision else "",
                     "kind": c.kind,
                     "severity": c.severity,
                     "confidence": c.confidence,
@@ -146,6 +282,8 @@ def conflicts_frame(report: Report) -> pd.DataFrame:
         "n_documents",
         "documents",
         "evidence",
+        "key",
+        "review",
     ]
     return pd.DataFrame(rows, columns=columns)
 
@@ -186,3 +324,38 @@ def schema() -> dict[str, Any]:
     from importlib.resources import files
 
     return dict(json.loads(files("claimcheck").joinpath("data/report.schema.json").read_text(encoding="utf-8")))
+
+
+DECISIONS_FORMAT = "claimcheck-decisions-1"
+EXPORT_HINT = "use the JSON that the report page's Export decisions button saves"
+
+
+def read_decisions(path: Path) -> dict[str, Decision]:
+    """Decisions exported from the HTML page ("Export decisions"), by conflict key."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: decisions file not found; export it from the report page first") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(
+            f"{path}: not a decisions file ({exc}); use the JSON the report's Export button saves"
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != DECISIONS_FORMAT
+        or not isinstance(data.get("decisions"), dict)
+    ):
+        raise InputError(f"{path}: not a claimcheck decisions file; use the JSON the report's Export button saves")
+    out = {}
+    for key, d in data["decisions"].items():
+        if isinstance(d, dict) and d.get("status") in REVIEW_STATUSES:
+            out[str(key)] = Decision(d["status"], str(d.get("note") or ""), str(d.get("summary") or ""))
+    return out
+
+
+def decisions_json(report: Report) -> str:
+    """The file the page exports, for decisions made outside the browser (and for tests)."""
+    decisions = {k: {"status": d.status, "note": d.note, "summary": d.summary} for k, d in report.decisions.items()}
+    return json.dumps(
+        {"format": DECISIONS_FORMAT, "report": report_fingerprint(report), "decisions": decisions}, indent=2
+    )

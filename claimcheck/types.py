@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -99,12 +100,47 @@ class Conflict:
     cluster_id: str | None = None  # None for story-wide entity checks
 
     @property
+    def key(self) -> str:
+        """Stable across re-runs on the same documents (ids are ranks and change): review
+        decisions are matched by it."""
+        values = "|".join(sorted(v.normalized for v in self.values))
+        return hashlib.sha1(f"{self.kind}|{self.subject.lower()}|{values}".encode()).hexdigest()[:16]
+
+    @property
     def majority(self) -> ConflictValue:
         return self.values[0]
 
     @property
     def minority(self) -> tuple[ConflictValue, ...]:
         return self.values[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """How one source names and titles one person or organisation."""
+
+    document_id: str
+    names: tuple[str, ...]  # name forms: normalized for people, as written for organisations
+    titles: tuple[tuple[str, str], ...] = ()  # (as written, normalized)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    name: str  # for display: the form most sources use
+    kind: str  # "person" or "organisation"
+    mentions: tuple[EntityMention, ...]  # one per source that mentions it
+
+
+REVIEW_STATUSES = ("confirmed", "dismissed", "needs-check")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An editor's verdict on one conflict, matched to it by Conflict.key."""
+
+    status: str  # one of REVIEW_STATUSES
+    note: str = ""
+    summary: str = ""  # what the conflict said when decided, for a reader of the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +161,9 @@ class Report:
     problems: tuple[Problem, ...]
     config: CheckConfig
     stats: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    entities: tuple[Entity, ...] = ()
+    story: str = ""  # the story's name: its folder
+    decisions: dict[str, Decision] = field(default_factory=dict, hash=False, compare=False)  # by Conflict.key
 
     def conflicts_frame(self) -> pd.DataFrame:
         """One row per conflict value, as written to CSV."""

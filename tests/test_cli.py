@@ -104,3 +104,10 @@ def test_help_is_fast_and_does_not_import_torch() -> None:
         [sys.executable, "-m", "claimcheck", "--help"], capture_output=True, text=True, check=True
     )
     assert "scan" in help_run.stdout
+
+
+def test_decisions_file_problems_are_named(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    folder = two_sources(tmp_path / "story")
+    result = runner.invoke(app, ["scan", str(folder), "--decisions", str(tmp_path / "nope.json")])
+    assert result.exit_code == 2
+    assert "nope.json" in result.output and "not found" in result.output

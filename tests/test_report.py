@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,7 +14,9 @@ import pytest
 
 from claimcheck import scan
 from claimcheck.config import CheckConfig
-from claimcheck.report import render_csv, render_html, render_json, schema
+from claimcheck.errors import InputError
+from claimcheck.report import decisions_json, read_decisions, render_csv, render_html, render_json, schema
+from claimcheck.types import Decision
 from tests.conftest import hashing_embedder, write
 
 HOSTILE = "<script>alert(1)</script>"
@@ -52,24 +57,77 @@ def test_json_matches_schema_and_contract(report) -> None:  # type: ignore[no-un
 class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
-        self.tags: list[str] = []
-        self.text: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []  # outside scripts
+        self.scripts: list[str] = []
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+        if self._in_script:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False if tag == "script" else self._in_script
 
     def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        if self._in_script:
+            self.scripts[-1] += data
+        else:
+            self.text.append(data)
+
+    def names(self) -> list[str]:
+        return [t for t, _ in self.tags]
 
 
 def test_html_escapes_article_text(report) -> None:  # type: ignore[no-untyped-def]
     html = render_html(report)
     page = _Collector()
     page.feed(html)
-    assert "script" not in page.tags
     assert any(HOSTILE in t for t in page.text)  # shown to the editor as text
-    assert page.tags.count("section") == len(report.conflicts)
-    assert "mark" in page.tags
+    # the only scripts are the page's data (not executable) and its own code, which the
+    # Content-Security-Policy allows by hash; nothing else could run even if it got in
+    scripts = [attrs for tag, attrs in page.tags if tag == "script"]
+    assert scripts == [{"type": "application/json", "id": "state"}, {}]
+    assert HOSTILE not in page.scripts[0] and "alert" not in page.scripts[1]
+    [csp] = [a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    digest = base64.b64encode(hashlib.sha256(page.scripts[1].encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
+    assert page.names().count("section") == len(report.conflicts)
+    assert "mark" in page.names()
+
+
+def test_html_page_parts(report) -> None:  # type: ignore[no-untyped-def]
+    page = _Collector()
+    page.feed(render_html(report))
+    ids = {a.get("id") for _, a in page.tags}
+    assert {"sources", "entities", "search", "kind", "severity", "source", "export", "dismissed"} <= ids
+    assert {f"doc-{n}" for n in range(len(report.documents))} <= ids  # each source can be opened
+    # the claim that holds a conflicting value links to its card
+    links = {a.get("href") for t, a in page.tags if t == "a" and "in-conflict" in (a.get("class") or "")}
+    assert {f"#{c.id}" for c in report.conflicts} & links
+    # the entity table marks the source that writes Dong Un
+    marked = [a for t, a in page.tags if t == "td" and a.get("class") == "marked"]
+    assert marked
+
+
+def test_decisions_round_trip(report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = report.conflicts[0]
+    decided = replace(report, decisions={target.key: Decision("dismissed", "same person")})
+    path = tmp_path / "decisions.json"
+    path.write_text(decisions_json(decided))
+    again = replace(report, decisions=read_decisions(path))
+    data = json.loads(render_json(again))
+    jsonschema.validate(data, schema())
+    assert data["conflicts"][0]["review"] == {"status": "dismissed", "note": "same person"}
+    html = render_html(again)
+    dismissed = html[html.index('id="dismissed"') :]
+    assert f'data-key="{target.key}"' in dismissed
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    with pytest.raises(InputError, match=r"bad\.json"):
+        read_decisions(bad)
 
 
 def test_csv_has_a_row_per_value(report) -> None:  # type: ignore[no-untyped-def]
