@@ -166,6 +166,17 @@ def _dates_compatible(x: str, y: str) -> bool:
     return x.startswith(y) or y.startswith(x)
 
 
+# "in 2008" and "until 2009" are different relations to time, not one date told two ways.
+DATE_RELATIONS = {"since": "from", "from": "from", "after": "from", "until": "to", "till": "to", "through": "to"}
+DATE_RELATIONS |= {"by": "to", "before": "to", "ending": "to"}
+
+
+def _date_relation(claim: Claim, value: Value) -> str:
+    local = value.span[0] - claim.span[0]
+    words = re.findall(r"[a-z]+", claim.text[max(0, local - 20) : local].lower())[-2:]
+    return next((DATE_RELATIONS[w] for w in reversed(words) if w in DATE_RELATIONS), "at")
+
+
 def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
     xs, ys = _of(a, "date"), _of(b, "date")
     if not xs or not ys:
@@ -174,7 +185,11 @@ def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value,
         if any(_dates_compatible(x.normalized, y.normalized) for y in ys):
             continue
         same = [
-            y for y in ys if y.role == x.role and not any(_dates_compatible(y.normalized, z.normalized) for z in xs)
+            y
+            for y in ys
+            if y.role == x.role
+            and _date_relation(a, x) == _date_relation(b, y)
+            and not any(_dates_compatible(y.normalized, z.normalized) for z in xs)
         ]
         if len(same) == 1:
             yield "date", x.role, x, same[0], 1.0

@@ -145,3 +145,14 @@ def test_quote_wording() -> None:
         ("b", "“We also agreed that we should set up channels to deconflict problems,” Hegseth said."),
     )
     assert c.kind == "quote" and c.severity == "low" and "also" in c.summary
+
+
+def test_dates_in_different_relations_are_not_compared() -> None:
+    assert (
+        kinds(
+            ("a", "Jackson had his finest season in 2008 with 59 receptions."),
+            ("b", "Jackson will not face disciplinary action until the 2009 season, with 59 receptions."),
+        )
+        == []
+    )
+    assert kinds(("a", "Talks stalled until 2019."), ("b", "Talks stalled until 2021.")) == ["date"]
