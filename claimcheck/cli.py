@@ -38,7 +38,7 @@ PathsArg = Annotated[list[str], typer.Argument(help="Article files or folders ('
 ModelOpt = Annotated[str, typer.Option("--model", help="sentence-transformers model name or local path.")]
 CacheOpt = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
-    typer.Option("--cache-dir", help=f"Embedding cache folder [default: ${CACHE_ENV} or ~/.cache/claimcheck]."),
+    typer.Option("--cache-dir", help=f"Embedding cache folder (default: ${CACHE_ENV}, else ~/.cache/claimcheck)."),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
@@ -176,7 +176,7 @@ def evaluate_corpus(
     corpus: Annotated[Path, typer.Argument(help="Folder of stories: one subfolder per story, one file per article.")],
     stories: Annotated[Optional[int], typer.Option("--stories", help="Only the first N stories (sorted).")] = None,  # noqa: UP045
     story: Annotated[list[str], typer.Option("--story", help="Only this story (repeatable).")] = [],  # noqa: B006
-    types: Annotated[list[str], typer.Option("--types", help="Injection types, comma-separated [default: all].")] = [],  # noqa: B006
+    types: Annotated[list[str], typer.Option("--types", help="Injection types, comma-separated (default: all).")] = [],  # noqa: B006
     per_type: Annotated[int, typer.Option("--per-type", help="Injections of each type per story.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same table.")] = 0,
     seeds: Annotated[Path, typer.Option("--seeds", help="Seed fixtures for the first row (skipped if absent).")] = Path(

@@ -509,10 +509,11 @@ def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60
         for v in c.values:
             if v.kind == "organisation":
                 orgs[v.normalized][c.document_id].add(v.text)
-    for key, per_doc in orgs.items():
+    for per_doc in orgs.values():
         if len(per_doc) >= 2:
             mentions = [EntityMention(doc, tuple(sorted(forms))) for doc, forms in sorted(per_doc.items())]
-            entities.append(Entity(key.title(), "organisation", tuple(mentions)))
+            name = Counter(f for forms in per_doc.values() for f in forms).most_common(1)[0][0]
+            entities.append(Entity(name, "organisation", tuple(mentions)))
     entities.sort(key=lambda e: (e.kind != "person", -len(e.mentions), e.name))
     return tuple(entities[:limit])
 
