@@ -78,6 +78,12 @@ def test_editor_reviews_the_seeds(page: Any, tmp_path: Path, fake_model: Countin
     page.select_option("#kind", "")
     assert len(visible_cards(page)) == total
 
+    outlier = page.eval_on_selector("#source", "s => [...s.options].map(o => o.value).find(v => v.startsWith('003_'))")
+    page.select_option("#source", outlier)
+    sources = page.eval_on_selector_all(".card:not([hidden])", "cs => cs.map(c => c.dataset.sources.split('\\n'))")
+    assert 0 < len(sources) < total and all(outlier in s for s in sources)
+    page.select_option("#source", "")
+
     page.fill("#search", "Dong Un")
     found = visible_cards(page)
     assert found and all("Dong Un" in page.inner_text(f"#{c}") for c in found)
