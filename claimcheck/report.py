@@ -132,9 +132,7 @@ def render_html(report: Report) -> str:
     page_state = {
         "report": report_fingerprint(report),
         "story": report.story,
-        "decisions": {
-            k: {"status": d.status, "note": d.note, "summary": d.summary} for k, d in report.decisions.items()
-        },
+        "decisions": _decision_dicts(report),
     }
     return env.get_template("report.html.j2").render(
         report=data,
@@ -337,15 +335,13 @@ def read_decisions(path: Path) -> dict[str, Decision]:
     except FileNotFoundError:
         raise InputError(f"{path}: decisions file not found; export it from the report page first") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(
-            f"{path}: not a decisions file ({exc}); use the JSON the report's Export button saves"
-        ) from None
+        raise InputError(f"{path}: not a decisions file ({exc}); {EXPORT_HINT}") from None
     if (
         not isinstance(data, dict)
         or data.get("format") != DECISIONS_FORMAT
         or not isinstance(data.get("decisions"), dict)
     ):
-        raise InputError(f"{path}: not a claimcheck decisions file; use the JSON the report's Export button saves")
+        raise InputError(f"{path}: not a claimcheck decisions file; {EXPORT_HINT}")
     out = {}
     for key, d in data["decisions"].items():
         if isinstance(d, dict) and d.get("status") in REVIEW_STATUSES:
@@ -355,7 +351,9 @@ def read_decisions(path: Path) -> dict[str, Decision]:
 
 def decisions_json(report: Report) -> str:
     """The file the page exports, for decisions made outside the browser (and for tests)."""
-    decisions = {k: {"status": d.status, "note": d.note, "summary": d.summary} for k, d in report.decisions.items()}
-    return json.dumps(
-        {"format": DECISIONS_FORMAT, "report": report_fingerprint(report), "decisions": decisions}, indent=2
-    )
+    data = {"format": DECISIONS_FORMAT, "report": report_fingerprint(report), "decisions": _decision_dicts(report)}
+    return json.dumps(data, indent=2)
+
+
+def _decision_dicts(report: Report) -> dict[str, dict[str, str]]:
+    return {k: {"status": d.status, "note": d.note, "summary": d.summary} for k, d in report.decisions.items()}
