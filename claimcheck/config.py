@@ -35,6 +35,9 @@ class CheckConfig:
     # cosine from which a conflict whose every side two sources state counts as corroborated;
     # conflicts that are neither strong nor corroborated are reported at low severity
     corroborated_similarity: float = 0.45
+    # cosine from which a query's match that shares no value with it still counts as
+    # "related" (same topic) rather than being left out
+    related_similarity: float = 0.45
     # neighbours looked at per claim
     neighbours: int = 30
     # claims above which the neighbour search goes approximate (inverted lists)
@@ -42,5 +45,8 @@ class CheckConfig:
     # rapidfuzz ratio (0-100) at which two different person names are read as
     # variants of one name rather than two people
     name_similarity: float = 75.0
+    # claims from which a claim index searches approximately (faiss inverted lists) instead
+    # of exactly; below it one matrix product is faster than loading the ANN file
+    ann_min_claims: int = 20_000
     # documents larger than this are reported and skipped rather than read
     max_document_bytes: int = 5_000_000

@@ -152,6 +152,54 @@ class Problem:
     skipped: bool = True
 
 
+VERDICTS = ("supports", "conflicts", "related")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One value of a queried claim set against the value a source states in its place."""
+
+    kind: str  # one of CONFLICT_KINDS: what is compared
+    subject: str  # whom or what the values describe: "Hegseth", "people killed"
+    query: Value
+    source: Value
+    agrees: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A source's claim read against the queried claim."""
+
+    verdict: str  # one of VERDICTS
+    claim: Claim
+    similarity: float  # cosine of the claim to the query
+    comparisons: tuple[Comparison, ...]
+
+    @property
+    def differences(self) -> tuple[Comparison, ...]:
+        return tuple(c for c in self.comparisons if not c.agrees)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceAnswer:
+    """What one source (one document) says about the queried claim."""
+
+    story: str
+    document: Document  # text left empty: the answer carries only the matching sentences
+    verdict: str  # one of VERDICTS: conflicts if any match conflicts, else supports if any does
+    matches: tuple[Match, ...]  # the deciding match first
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    claim: Claim  # the query as a claim, with its values
+    sources: tuple[SourceAnswer, ...]  # supports, then conflicts, then related; closest first
+    model: str
+    searched: int  # claims searched
+    search: str  # "exact" or "approximate"
+    stats: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # timings in ms
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     documents: tuple[Document, ...]

@@ -356,19 +356,30 @@ def _is_acronym(tokens: list[Token]) -> bool:
 
 
 def _appositive_titles(text: str, tokens: list[Token], k: int, j: int) -> list[tuple[list[Token], str]]:
-    """Titles set off by commas: "Kurt Campbell, chairman of ...", "China's defense minister, Adm. X"."""
+    """Titles set off by commas or stated: "Kurt Campbell, chairman of ...", "China's defense
+    minister, Adm. X", "Hegseth is the Secretary of War"."""
     found: list[tuple[list[Token], str]] = []
-    # after: NAME , [the|a] modifiers HEAD [of ...]
+    # after: NAME , [the|a] modifiers HEAD [of ...]   or   NAME is|was [now] [the|a] ...
     p = j
-    if p < len(tokens) and tokens[p].text == ",":
+    if p < len(tokens) and (tokens[p].text == "," or tokens[p].word in COPULAS):
         q = p + 1
+        if tokens[p].text != "," and q < len(tokens) and tokens[q].word in {"now", "also", "still"}:
+            q += 1
         if q < len(tokens) and tokens[q].word in {"the", "a", "an"}:
             q += 1
         r = q
         while r < len(tokens) and (lx.country_of(tokens[r].text) or tokens[r].word in lx.TITLE_MODIFIERS):
             r += 1
-        if r < len(tokens) and _head_kind(tokens[r].word) in ("office", "rank"):
-            found.append((tokens[q : r + 1], _head_kind(tokens[r].word) or "office"))
+        # "the president's spokesman" names the spokesman's office, not the president's
+        if r < len(tokens) and _head_kind(tokens[r].word) in ("office", "rank") and not tokens[r].possessive:
+            end = r + 1
+            c = end + 1
+            if end < len(tokens) and tokens[end].word in {"of", "for"}:
+                while c < len(tokens) and (tokens[c].word in lx.TITLE_MODIFIERS or lx.country_of(tokens[c].text)):
+                    c += 1
+                if c > end + 1:  # "Secretary of War", not "chairman of the Asia Group"
+                    end = c
+            found.append((tokens[q:end], _head_kind(tokens[r].word) or "office"))
     # before: modifiers HEAD , NAME
     if k >= 2 and tokens[k - 1].text == ",":
         r = k - 2
@@ -379,6 +390,10 @@ def _appositive_titles(text: str, tokens: list[Token], k: int, j: int) -> list[t
                 q -= 1
             found.append((tokens[q : r + 1], kind or "office"))
     return found
+
+
+# "Hegseth is the Secretary of War": a title stated of a name
+COPULAS = frozenset({"is", "was", "becomes", "became", "remains", "remained"})
 
 
 def _title_value(text: str, toks: list[Token], holder: str, kind: str, countries: list[str]) -> Value:

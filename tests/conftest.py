@@ -49,7 +49,8 @@ def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> CountingEmbedder:
     """Make every scan, including the CLI's, use the hashing embedder."""
     embedder = CountingEmbedder()
-    monkeypatch.setattr("claimcheck.pipeline.load_embedder", lambda model, batch_size=64: embedder)
+    for module in ("claimcheck.pipeline", "claimcheck.query"):
+        monkeypatch.setattr(f"{module}.load_embedder", lambda model, batch_size=64: embedder)
     return embedder
 
 

@@ -1,0 +1,13 @@
+"""Command line: thin commands (options -> CheckConfig -> a library call -> output, exit code), one module each."""
+# ruff: noqa: I001 - importing a command module registers its commands, in this order in --help
+
+from claimcheck.cli._app import app
+from claimcheck.cli import scan  # noqa: F401
+from claimcheck.cli import query  # noqa: F401
+from claimcheck.cli import evaluate  # noqa: F401
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,81 @@
+"""`eval`: measure detection on a corpus of stories."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from claimcheck.cli._app import (
+    CacheOpt,
+    ModelOpt,
+    NoCacheOpt,
+    Progress,
+    QuietOpt,
+    VerboseOpt,
+    app,
+    build_config,
+    fail,
+    setup_logging,
+)
+from claimcheck.config import DEFAULT_MODEL
+from claimcheck.errors import ClaimcheckError
+
+
+@app.command("eval")
+def evaluate_corpus(
+    corpus: Annotated[Path, typer.Argument(help="Folder of stories: one subfolder per story, one file per article.")],
+    stories: Annotated[Optional[int], typer.Option("--stories", help="Only the first N stories (sorted).")] = None,  # noqa: UP045
+    story: Annotated[list[str], typer.Option("--story", help="Only this story (repeatable).")] = [],  # noqa: B006
+    types: Annotated[list[str], typer.Option("--types", help="Injection types, comma-separated (default: all).")] = [],  # noqa: B006
+    per_type: Annotated[int, typer.Option("--per-type", help="Injections of each type per story.")] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same table.")] = 0,
+    seeds: Annotated[Path, typer.Option("--seeds", help="Seed fixtures for the first row (skipped if absent).")] = Path(
+        "fixtures/seeds"
+    ),
+    out: Annotated[Path, typer.Option("--out", help="Folder for quality.md and quality.json.")] = Path("reports"),
+    model: ModelOpt = DEFAULT_MODEL,
+    cache_dir: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Measure detection: noise on untouched stories, recall on injected discrepancies."""
+    from claimcheck import evaluate as ev
+    from claimcheck.embed import load_embedder
+
+    setup_logging(verbose)
+    if not corpus.is_dir():
+        raise fail(f"{corpus}: not a folder of stories; pass a folder with one subfolder per story")
+    try:
+        kinds = ev.parse_kinds(types)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    config = build_config(model, cache_dir, no_cache)
+    progress = Progress(not quiet)
+    try:
+        corpus_stories = ev.load_corpus(corpus, stories, story)
+        if not corpus_stories:
+            raise fail(f"{corpus}: no story folders found")
+        embedder = load_embedder(config.model, config.batch_size)
+        result = ev.evaluate(
+            corpus_stories,
+            config,
+            embedder,
+            kinds=kinds,
+            per_kind=per_type,
+            seed=seed,
+            seeds_folder=seeds,
+            progress=progress,
+        )
+    except ClaimcheckError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        progress.close()
+    command = "claimcheck eval " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["eval"] else "claimcheck eval"
+    md, js = ev.write_results(result, out, command)
+    typer.echo(md.read_text(encoding="utf-8"), nl=False)
+    if not quiet:
+        typer.echo(f"wrote {md} and {js}", err=True)

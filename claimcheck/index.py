@@ -1,0 +1,538 @@
+"""The claim index: stories, documents, claims (spans, values, vectors) in one SQLite file.
+
+Written by `claimcheck index add`, read by `claimcheck query --db`. Safe for several
+processes: writes take SQLite's write lock for their whole transaction (a second writer
+waits, up to `timeout`), readers never block. Removing a story or a document removes its
+claims and values through foreign keys, so nothing is left behind.
+
+Nearest-neighbour search is exact (one matrix product) up to `ann_min_claims` claims. Above
+that, a faiss inverted-file index lives beside the database (`<db>.ann`); every write
+stamps a new generation into the database and into that file, so an index file that some
+crash or older process left behind is noticed and rebuilt rather than trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from claimcheck.errors import ClaimcheckError, InputError, ModelError
+from claimcheck.types import Claim, Document, Value
+
+log = logging.getLogger(__name__)
+
+# Each entry moves a database from version N to N+1; `pragma user_version` records N.
+# Append, never edit: databases in the field are at every version ever released.
+MIGRATIONS: list[str] = [
+    """
+    create table meta (key text primary key, value text not null);
+    create table stories (
+        id integer primary key,
+        name text not null unique,
+        path text not null,
+        added text not null
+    );
+    create table documents (
+        id integer primary key,
+        story_id integer not null references stories(id) on delete cascade,
+        name text not null,
+        path text not null,
+        sha256 text not null,
+        title text, source text, url text, published text,
+        added text not null,
+        unique (story_id, name)
+    );
+    create table claims (
+        id integer primary key,
+        document_id integer not null references documents(id) on delete cascade,
+        position integer not null,
+        text text not null,
+        start integer not null,
+        end integer not null,
+        vector blob not null
+    );
+    create index claims_document on claims(document_id);
+    create table claim_values (
+        claim_id integer not null references claims(id) on delete cascade,
+        kind text not null,
+        text text not null,
+        normalized text not null,
+        start integer not null,
+        end integer not null,
+        role text not null,
+        parents text not null
+    );
+    create index claim_values_claim on claim_values(claim_id);
+    """,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClaim:
+    """A claim as the index holds it, with where it came from."""
+
+    id: int  # row id in the index
+    story: str
+    document: Document  # metadata only; the text stays in the source file
+    claim: Claim
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInfo:
+    name: str
+    path: str
+    documents: int
+    claims: int
+    added: str
+
+
+class ClaimIndex:
+    """Not a dataclass: it owns a database connection and an optional ANN index."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 60.0, ann_min_claims: int = 20_000) -> None:
+        self.path = str(path)
+        self.memory = self.path == ":memory:"
+        self.ann_min_claims = ann_min_claims
+        self._ann: tuple[str, Any] | None = None  # (generation, faiss index) loaded in this process
+        if not self.memory:
+            target = Path(self.path)
+            if target.is_dir():
+                raise InputError(f"{target}: is a folder; pass a database file path with --db, e.g. claims.db")
+            if not target.parent.exists():
+                raise InputError(f"{target}: the folder {target.parent} does not exist; create it first")
+        try:
+            # isolation_level None: transactions are begun explicitly, so a writer can take the
+            # write lock up front (BEGIN IMMEDIATE) instead of failing halfway through
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self._db.execute("pragma foreign_keys = on")
+            if not self.memory:
+                self._db.execute("pragma journal_mode = wal")  # readers go on while one process writes
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise _database_error(self.path, exc) from None
+
+    # --- schema -------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self._db.execute("pragma user_version").fetchone()[0]
+        if version == len(MIGRATIONS):
+            return
+        if version > len(MIGRATIONS):
+            raise ClaimcheckError(
+                f"{self.path}: made by a newer claimcheck (index schema {version}, this one reads up to "
+                f"{len(MIGRATIONS)}); upgrade claimcheck to use it"
+            )
+        with self._write():
+            version = self._db.execute("pragma user_version").fetchone()[0]  # another process may have migrated
+            if version == 0 and self._db.execute("select count(*) from sqlite_master").fetchone()[0]:
+                raise InputError(f"{self.path}: an SQLite database, but not a claimcheck index; pass another --db")
+            for step in range(version, len(MIGRATIONS)):
+                for statement in MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                log.info("%s: index schema %d -> %d", self.path, step, step + 1)
+            self._db.execute(f"pragma user_version = {len(MIGRATIONS)}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("pragma user_version").fetchone()[0])
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, taking the lock first: a second writer waits here."""
+        try:
+            self._db.execute("begin immediate")
+        except sqlite3.OperationalError as exc:
+            raise _database_error(self.path, exc) from None
+        try:
+            yield
+        except BaseException:
+            self._db.execute("rollback")
+            raise
+        try:
+            self._db.execute("commit")
+        except sqlite3.DatabaseError as exc:
+            raise _database_error(self.path, exc) from None
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("select value from meta where key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._db.execute("insert or replace into meta values (?, ?)", (key, value))
+
+    @property
+    def model(self) -> str | None:
+        """The model whose vectors the index holds; None while it is empty."""
+        return self._meta("model")
+
+    def check_model(self, model: str) -> None:
+        built = self.model
+        if built is not None and built != model:
+            raise ModelError(
+                f"{self.path} was built with the model '{built}', not '{model}': vectors of two models cannot be "
+                f"compared. Use --model {built}, or build another index with --db"
+            )
+
+    # --- writing ------------------------------------------------------------------
+
+    def document_hashes(self, story: str) -> dict[str, str]:
+        rows = self._db.execute(
+            "select d.name, d.sha256 from documents d join stories s on s.id = d.story_id where s.name = ?", (story,)
+        )
+        return dict(rows.fetchall())
+
+    def put_documents(
+        self,
+        story: str,
+        root: str,
+        documents: Sequence[tuple[Document, str, Sequence[Claim]]],
+        vectors: np.ndarray,
+        model: str,
+    ) -> None:
+        """Add or replace documents (each with its content hash and claims) in one transaction.
+
+        `vectors` holds one row per claim, in the order the claims are given.
+        """
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        vectors = np.asarray(vectors, dtype=np.float32)
+        with self._write():
+            self.check_model(model)  # again inside the lock: another process may have just set it
+            dim = self._meta("dim")
+            if len(vectors) and dim is not None and int(dim) != vectors.shape[1]:
+                raise ModelError(f"{self.path} holds {dim}-dimensional vectors; these have {vectors.shape[1]}")
+            if self.model is None and len(vectors):
+                self._set_meta("model", model)
+                self._set_meta("dim", str(vectors.shape[1]))
+            self._db.execute(
+                "insert into stories (name, path, added) values (?, ?, ?) on conflict(name) do update set path = ?",
+                (story, root, now, root),
+            )
+            story_id = self._db.execute("select id from stories where name = ?", (story,)).fetchone()[0]
+            removed = self._claim_ids(
+                "select c.id from claims c join documents d on d.id = c.document_id where d.story_id = ? and d.name in "
+                f"({','.join('?' * len(documents))})",
+                [story_id, *(doc.id for doc, _, _ in documents)],
+            )
+            self._db.executemany(
+                "delete from documents where story_id = ? and name = ?", [(story_id, d.id) for d, _, _ in documents]
+            )
+            added: list[int] = []
+            row = 0
+            for doc, sha, claims in documents:
+                cur = self._db.execute(
+                    "insert into documents (story_id, name, path, sha256, title, source, url, published, added) "
+                    "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        story_id,
+                        doc.id,
+                        doc.path,
+                        sha,
+                        doc.title,
+                        doc.source,
+                        doc.url,
+                        doc.published.isoformat() if doc.published else None,
+                        now,
+                    ),
+                )
+                doc_row = cur.lastrowid
+                for position, claim in enumerate(claims):
+                    cur = self._db.execute(
+                        "insert into claims (document_id, position, text, start, end, vector) "
+                        "values (?, ?, ?, ?, ?, ?)",
+                        (doc_row, position, claim.text, claim.span[0], claim.span[1], vectors[row].tobytes()),
+                    )
+                    claim_row = int(cur.lastrowid or 0)
+                    added.append(claim_row)
+                    self._db.executemany(
+                        "insert into claim_values values (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            (claim_row, v.kind, v.text, v.normalized, *v.span, v.role, json.dumps(v.parents))
+                            for v in claim.values
+                        ],
+                    )
+                    row += 1
+            self._after_write(removed, added, vectors[:row])
+
+    def remove(self, story: str, document: str | None = None) -> int:
+        """Remove a story, or one of its documents; returns the number of documents removed.
+
+        A story left without documents goes too.
+        """
+        with self._write():
+            row = self._db.execute("select id from stories where name = ?", (story,)).fetchone()
+            if row is None:
+                raise InputError(f"no story '{story}' in {self.path}; `claimcheck index ls --db PATH` lists them")
+            where, params = "d.story_id = ?", [row[0]]
+            if document is not None:
+                where += " and d.name = ?"
+                params.append(document)
+            count = self._db.execute(f"select count(*) from documents d where {where}", params).fetchone()[0]
+            if not count:
+                raise InputError(f"no document '{document}' in story '{story}' of {self.path}")
+            removed = self._claim_ids(
+                f"select c.id from claims c join documents d on d.id = c.document_id where {where}", params
+            )
+            self._db.execute(f"delete from documents where id in (select d.id from documents d where {where})", params)
+            self._db.execute("delete from stories where id not in (select story_id from documents)")
+            self._after_write(removed, [], np.zeros((0, 0), dtype=np.float32))
+        return int(count)
+
+    def _claim_ids(self, sql: str, params: Sequence[Any]) -> list[int]:
+        return [r[0] for r in self._db.execute(sql, params)]
+
+    # --- reading ------------------------------------------------------------------
+
+    def stories(self) -> list[StoryInfo]:
+        rows = self._db.execute(
+            """select s.name, s.path, s.added,
+                      (select count(*) from documents d where d.story_id = s.id),
+                      (select count(*) from claims c join documents d on d.id = c.document_id where d.story_id = s.id)
+               from stories s order by s.name"""
+        )
+        return [StoryInfo(name, path, docs, claims, added) for name, path, added, docs, claims in rows]
+
+    def documents(self, story: str) -> list[str]:
+        rows = self._db.execute(
+            "select d.name from documents d join stories s on s.id = d.story_id where s.name = ? order by d.name",
+            (story,),
+        )
+        return [r[0] for r in rows]
+
+    def count(self, story: str | None = None) -> int:
+        if story is None:
+            return int(self._db.execute("select count(*) from claims").fetchone()[0])
+        return int(
+            self._db.execute(
+                "select count(*) from claims c join documents d on d.id = c.document_id "
+                "join stories s on s.id = d.story_id where s.name = ?",
+                (story,),
+            ).fetchone()[0]
+        )
+
+    def fetch(self, ids: Iterable[int]) -> dict[int, StoredClaim]:
+        """Claims by row id, with their values, document and story."""
+        ids = list(dict.fromkeys(ids))
+        found: dict[int, StoredClaim] = {}
+        values: dict[int, list[Value]] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for claim_id, kind, text, norm, start, end, role, parents in self._db.execute(
+                f"select * from claim_values where claim_id in ({marks})", chunk
+            ):
+                values.setdefault(claim_id, []).append(
+                    Value(kind, text, norm, (start, end), role, tuple(json.loads(parents)))
+                )
+            rows = self._db.execute(
+                f"""select c.id, c.position, c.text, c.start, c.end, s.name, d.name, d.path, d.title, d.source, d.url,
+                           d.published
+                    from claims c join documents d on d.id = c.document_id join stories s on s.id = d.story_id
+                    where c.id in ({marks})""",
+                chunk,
+            )
+            for cid, pos, text, start, end, story, name, path, title, source, url, published in rows:
+                document = Document(
+                    name, path, "", title, source, url, dt.date.fromisoformat(published) if published else None
+                )
+                claim = Claim(f"{name}:{pos}", name, text, (start, end), tuple(sorted(values.get(cid, []), key=_order)))
+                found[cid] = StoredClaim(cid, story, document, claim)
+        return found
+
+    def people_in(self, ids: Iterable[int]) -> list[tuple[int, str]]:
+        """(claim id, normalized name) of every person named in the documents of these claims."""
+        docs: set[int] = set()
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            docs.update(r[0] for r in self._db.execute(f"select document_id from claims where id in ({marks})", chunk))
+        found: list[tuple[int, str]] = []
+        for chunk in _chunks(sorted(docs), 500):
+            marks = ",".join("?" * len(chunk))
+            found += self._db.execute(
+                f"""select v.claim_id, v.normalized from claim_values v join claims c on c.id = v.claim_id
+                    where c.document_id in ({marks}) and v.kind in ('person', 'name') and v.role != 'former'""",
+                chunk,
+            ).fetchall()
+        return found
+
+    def vectors(self, ids: Sequence[int]) -> np.ndarray:
+        by_id: dict[int, bytes] = {}
+        for chunk in _chunks(list(ids), 500):
+            by_id.update(
+                self._db.execute(
+                    f"select id, vector from claims where id in ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+            )
+        return np.stack([np.frombuffer(by_id[i], dtype=np.float32) for i in ids])
+
+    # --- search -------------------------------------------------------------------
+
+    def search(self, vector: np.ndarray, k: int, story: str | None = None) -> tuple[list[tuple[int, float]], str]:
+        """The k claims closest to a unit vector, (row id, cosine), closest first; and how they
+        were found: "exact" or "approximate"."""
+        total = self.count()
+        if story is None and total >= self.ann_min_claims:
+            index = self._ann_index()
+            index.nprobe = _nprobe(index.nlist)
+            sims, ids = index.search(vector.reshape(1, -1).astype(np.float32), k)
+            return [(int(i), float(s)) for i, s in zip(ids[0], sims[0], strict=True) if i >= 0], "approximate"
+        ids, matrix = self._matrix(story)
+        if not len(ids):
+            return [], "exact"
+        scores = matrix @ vector.astype(np.float32)
+        k = min(k, len(ids))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(int(ids[i]), float(scores[i])) for i in top], "exact"
+
+    def _matrix(self, story: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        if story is None:
+            rows = self._db.execute("select id, vector from claims order by id").fetchall()
+        else:
+            rows = self._db.execute(
+                """select c.id, c.vector from claims c join documents d on d.id = c.document_id
+                   join stories s on s.id = d.story_id where s.name = ? order by c.id""",
+                (story,),
+            ).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+        return ids, matrix
+
+    # --- the approximate index ----------------------------------------------------
+
+    @property
+    def ann_path(self) -> Path:
+        return Path(self.path + ".ann")
+
+    def _after_write(self, removed: Sequence[int], added: Sequence[int], vectors: np.ndarray) -> None:
+        """Inside the write transaction: stamp a new generation and bring the ANN file along.
+
+        The file is replaced before the transaction commits, so it is never newer than a
+        committed state without the generation saying so.
+        """
+        before = self._meta("generation")
+        generation = uuid.uuid4().hex
+        self._set_meta("generation", generation)
+        if self.memory:
+            return
+        if self.count() < self.ann_min_claims:
+            if self.ann_path.exists():
+                self.ann_path.unlink()
+            self._ann = None
+            return
+        loaded = self._load_ann()
+        index = loaded[1] if loaded and loaded[0] == before and loaded[2] * 4 >= self.count() else None
+        if index is None:
+            index = self._build_ann()  # none yet, out of step, or grown 4x since trained
+        else:
+            if removed:
+                index.remove_ids(np.asarray(removed, dtype=np.int64))
+            if len(added):
+                index.add_with_ids(np.ascontiguousarray(vectors), np.asarray(added, dtype=np.int64))
+        self._save_ann(index, generation, trained=loaded[2] if loaded and index is loaded[1] else self.count())
+        self._ann = (generation, index)
+
+    def _ann_index(self) -> Any:
+        generation = self._meta("generation") or ""
+        if self._ann and self._ann[0] == generation:
+            return self._ann[1]
+        loaded = self._load_ann()
+        if loaded and loaded[0] == generation:
+            self._ann = (generation, loaded[1])
+            return loaded[1]
+        log.warning("%s: the approximate index is missing or out of date; rebuilding it", self.path)
+        index = self._build_ann()
+        try:
+            if not self.memory:
+                self._save_ann(index, generation, self.count())
+        except OSError as exc:  # a read-only folder: search works, the next process rebuilds again
+            log.warning("could not save %s (%s)", self.ann_path, exc)
+        self._ann = (generation, index)
+        return index
+
+    def _build_ann(self) -> Any:
+        import faiss
+
+        ids, matrix = self._matrix()
+        # about sqrt(n) lists: each holds a few hundred claims, and scanning nprobe of them stays
+        # far below exact search while keeping recall@10 above 0.98 (benchmarks/query_scale.py)
+        nlist = max(16, int(np.sqrt(len(ids))))
+        dim = matrix.shape[1]
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.cp.seed = 0  # the same claims give the same lists
+        matrix = np.ascontiguousarray(matrix)
+        index.train(matrix)
+        index.add_with_ids(matrix, ids)
+        return index
+
+    def _load_ann(self) -> tuple[str, Any, int] | None:
+        if not self.ann_path.exists():
+            return None
+        import faiss
+
+        try:
+            with np.load(self.ann_path) as data:
+                return str(data["generation"]), faiss.deserialize_index(data["index"]), int(data["trained"])
+        except Exception as exc:  # a damaged file is only a cache: rebuild it
+            log.warning("%s: unreadable (%s); rebuilding", self.ann_path, exc)
+            return None
+
+    def _save_ann(self, index: Any, generation: str, trained: int) -> None:
+        import faiss
+
+        tmp = self.ann_path.with_name(f"{self.ann_path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.tmp")
+        buffer = io.BytesIO()
+        np.savez(buffer, index=faiss.serialize_index(index), generation=np.array(generation), trained=np.array(trained))
+        tmp.write_bytes(buffer.getvalue())
+        os.replace(tmp, self.ann_path)  # atomic: a reader sees the old file or the new one
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ClaimIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _nprobe(nlist: int) -> int:
+    # lists scanned per query: an eighth of them, at least 8 (measured in benchmarks/query_scale.py)
+    return max(8, nlist // 8)
+
+
+def _order(v: Value) -> tuple[tuple[int, int], str]:
+    return v.span, v.kind
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):  # SQLite bounds the number of parameters per statement
+        yield items[i : i + size]
+
+
+def _database_error(path: str, exc: sqlite3.DatabaseError) -> ClaimcheckError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return ClaimcheckError(
+            f"{path}: busy; another claimcheck process is writing to it and did not finish in time. "
+            "Try again when it has finished"
+        )
+    if "not a database" in text or "malformed" in text or "disk image" in text:
+        return InputError(
+            f"{path}: not a readable claimcheck index ({text}); pass another --db, or delete the file and "
+            "rebuild it with `claimcheck index add`"
+        )
+    return ClaimcheckError(f"{path}: {text}")

@@ -1,0 +1,269 @@
+"""A fact-checker's question: one claim against a folder of stories or a claim index.
+
+Like pipeline.py this module only wires stages: folders are read (ingest), split into
+claims with values (claims, values), embedded (embed) and stored (index); a queried
+claim gets its values the same way, its nearest claims are fetched, and each is read
+against it (conflicts.compare_claims) into a verdict per source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from claimcheck.config import CheckConfig
+from claimcheck.conflicts import compare_claims, person_link
+from claimcheck.embed import Embedder, embed_texts, load_embedder
+from claimcheck.errors import InputError
+from claimcheck.index import ClaimIndex
+from claimcheck.ingest import SUPPORTED, read_documents
+from claimcheck.pipeline import Progress, document_claims, story_name
+from claimcheck.types import VERDICTS, Answer, Claim, Document, Match, Problem, SourceAnswer
+from claimcheck.values import extract_values
+
+log = logging.getLogger(__name__)
+
+# differences about people hold whatever else the sentences say: a name is spelled, a
+# title given, an office filled the same way in every sentence of a source
+PEOPLE_KINDS = frozenset({"person_name", "title", "role_holder"})
+MATCHES_PER_SOURCE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """What `index add` did with one story."""
+
+    story: str
+    added: int  # documents new to the index
+    replaced: int  # documents whose text changed: their claims were replaced
+    unchanged: int
+    claims: int  # claims written
+    problems: tuple[Problem, ...]
+    missing: tuple[str, ...]  # documents indexed earlier that the folder no longer has
+
+
+class LazyEmbedder:
+    """Loads the model on first use, once: an index add with nothing new never loads it."""
+
+    def __init__(self, config: CheckConfig, embedder: Embedder | None = None) -> None:
+        self.config = config
+        self.embedder = embedder
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        if self.embedder is None:
+            self.embedder = load_embedder(self.config.model, self.config.batch_size)
+        return self.embedder(texts)
+
+
+def story_folders(paths: Sequence[str | Path], name: str | None = None) -> list[tuple[str, list[str | Path]]]:
+    """(story name, paths) for each story: a folder of articles is one story; a folder of
+    folders holds one story per subfolder; loose files make one story together."""
+    stories: list[tuple[str, list[str | Path]]] = []
+    loose: list[str | Path] = []
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_dir():
+            entries = [e for e in path.iterdir() if not e.name.startswith(".")]
+            articles = [e for e in entries if e.is_file() and e.suffix.lower() in SUPPORTED]
+            subfolders = sorted(e for e in entries if e.is_dir())
+            if subfolders and not articles and name is None:
+                stories += [(d.name, [d]) for d in subfolders]
+            else:
+                stories.append((name or path.resolve().name, [path]))
+        else:
+            loose.append(p)
+    if loose:
+        stories.append((name or story_name(loose), loose))
+    seen: dict[str, list[str | Path]] = {}
+    for story, where in stories:
+        if story in seen:
+            raise InputError(
+                f"two stories would be called '{story}' ({seen[story][0]} and {where[0]}); "
+                "add them one at a time with --story NAME"
+            )
+        seen[story] = where
+    return stories
+
+
+def content_key(document: Document) -> str:
+    """Changes when the text or what the report shows about the document changes."""
+    fields = [document.text, document.title, document.source, document.url, str(document.published)]
+    return hashlib.sha256("\x1f".join(f or "" for f in fields).encode()).hexdigest()
+
+
+def add_to_index(
+    index: ClaimIndex,
+    paths: Sequence[str | Path],
+    config: CheckConfig,
+    *,
+    embedder: Embedder | None = None,
+    story: str | None = None,
+    progress: Progress | None = None,
+) -> list[Added]:
+    """Index every story under `paths`; documents already indexed with the same content are kept."""
+    step = progress or (lambda stage, done, total: None)
+    index.check_model(config.model)  # before any work: a refused model wastes nothing
+    embed = LazyEmbedder(config, embedder)
+    cache = None
+    if config.cache_dir is not None:
+        from claimcheck.store import EmbeddingCache
+
+        cache = EmbeddingCache(config.cache_dir)
+    results = []
+    try:
+        stories = story_folders(paths, story)
+        for n, (name, where) in enumerate(stories, 1):
+            step(f"indexing {name}", n - 1, len(stories))
+            documents, problems = read_documents(where, config)
+            known = index.document_hashes(name)
+            changed = [(d, content_key(d)) for d in documents if known.get(d.id) != content_key(d)]
+            claims = [document_claims(d) for d, _ in changed]
+            texts = [c.text for cs in claims for c in cs]
+            vectors = embed_texts(texts, embed, config.model, cache)
+            if changed:
+                index.put_documents(
+                    name,
+                    str(Path(where[0]).resolve()) if len(where) == 1 else ", ".join(map(str, where)),
+                    [(d, key, cs) for (d, key), cs in zip(changed, claims, strict=True)],
+                    vectors,
+                    config.model,
+                )
+            present = {d.id for d in documents}
+            results.append(
+                Added(
+                    name,
+                    sum(d.id not in known for d, _ in changed),
+                    sum(d.id in known for d, _ in changed),
+                    len(documents) - len(changed),
+                    len(texts),
+                    tuple(problems),
+                    tuple(sorted(set(known) - present)),
+                )
+            )
+        step("indexed", len(stories), len(stories))
+    finally:
+        if cache is not None:
+            cache.close()
+    return results
+
+
+def query_claim(
+    text: str,
+    index: ClaimIndex,
+    config: CheckConfig,
+    *,
+    embedder: Embedder | None = None,
+    story: str | None = None,
+    top: int = 20,
+) -> Answer:
+    """Each source's verdict on `text`: supports, conflicts (on which value) or related."""
+    text = " ".join(text.split())
+    if not text:
+        raise InputError("the claim is empty; pass the sentence to check, in quotes")
+    if index.model is None:
+        raise InputError(f"{index.path} holds no claims yet; add stories with `claimcheck index add FOLDER`")
+    index.check_model(config.model)
+    if story is not None and story not in {s.name for s in index.stories()}:
+        raise InputError(f"no story '{story}' in {index.path}; `claimcheck index ls` lists them")
+    query = extract_values(Claim("query:0", "query", text, (0, len(text))), Document("query", "query", text))
+    embed = embedder or LazyEmbedder(config)
+    started = time.perf_counter()
+    vector = embed([text])[0]
+    embedded = time.perf_counter()
+    hits, how = index.search(vector, max(50, top * 10), story)
+    found = dict(hits)
+    # Claims naming the query's people in the sources found: a source's title for a person
+    # decides a title question even in a sentence that is otherwise about something else.
+    people = [v.normalized for v in query.values if v.kind in ("person", "name")]
+    if people and hits:
+        extra = sorted(
+            {cid for cid, name in index.people_in(found) if cid not in found and _names_one(people, name, config)}
+        )
+        if extra:
+            found.update(zip(extra, (index.vectors(extra) @ vector).tolist(), strict=True))
+    stored = index.fetch(found)
+    per_source: dict[tuple[str, str], list[Match]] = defaultdict(list)
+    documents: dict[tuple[str, str], Document] = {}
+    for cid, similarity in found.items():
+        s = stored.get(cid)
+        if s is None:
+            continue  # removed by another process since the search
+        match = judge(query, s.claim, similarity, config)
+        if match is not None:
+            per_source[(s.story, s.document.id)].append(match)
+            documents[(s.story, s.document.id)] = s.document
+    sources = []
+    for key, matches in per_source.items():
+        matches.sort(key=lambda m: (VERDICTS.index(m.verdict) if m.verdict != "supports" else 0.5, -m.similarity))
+        verdict = next(v for v in ("conflicts", "supports", "related") if any(m.verdict == v for m in matches))
+        first = [m for m in matches if m.verdict == verdict][:1]
+        rest = [m for m in matches if m not in first][: MATCHES_PER_SOURCE - 1]
+        sources.append(SourceAnswer(key[0], documents[key], verdict, tuple(first + rest)))
+    sources.sort(key=lambda s: (VERDICTS.index(s.verdict), -s.matches[0].similarity, s.story, s.document.id))
+    done = time.perf_counter()
+    stats = {
+        "embed_ms": round((embedded - started) * 1000, 2),
+        "search_ms": round((done - embedded) * 1000, 2),
+        "closest": round(max((s for _, s in hits), default=0.0), 4),
+    }
+    searched = index.count(story)
+    return Answer(query, tuple(sources[:top]), config.model, searched, how, stats)
+
+
+def _names_one(people: list[str], name: str, config: CheckConfig) -> bool:
+    return any(person_link(p, name, config) for p in people)
+
+
+def judge(query: Claim, claim: Claim, similarity: float, config: CheckConfig) -> Match | None:
+    """Read one claim against the query; None when it is not about the same thing at all."""
+    comparisons = [
+        c
+        for c in compare_claims(query, claim, config)
+        # A dissimilar sentence still speaks for how it names and titles the query's people.
+        # Other values are only aligned in sentences alike enough, and a difference needs more
+        # likeness than an agreement: two sentences that merely share a topic often give two
+        # places or dates for two events (as in scan, where such pairings are low severity).
+        if c.kind in PEOPLE_KINDS
+        or similarity >= (config.cluster_threshold if c.agrees else config.corroborated_similarity)
+    ]
+    if not comparisons and similarity < config.related_similarity:
+        return None
+    differing = [c for c in comparisons if not c.agrees]
+    agreeing = [c for c in comparisons if c.agrees]
+    if differing:
+        verdict = "conflicts"
+    elif any(c.kind != "person_name" for c in agreeing) or similarity >= config.strong_similarity:
+        verdict = "supports"
+    else:
+        verdict = "related"  # the same person or topic, and nothing the query states is restated
+    ordered = tuple(differing + agreeing)
+    return Match(verdict, claim, round(similarity, 4), ordered)
+
+
+def query_folder(
+    text: str,
+    paths: Sequence[str | Path],
+    config: CheckConfig,
+    *,
+    embedder: Embedder | None = None,
+    top: int = 20,
+    progress: Progress | None = None,
+) -> tuple[Answer, list[Added]]:
+    """Ad hoc: index the folder in memory (vectors come from the embedding cache), then query."""
+    embed = LazyEmbedder(config, embedder)
+    with ClaimIndex(":memory:") as index:
+        added = add_to_index(index, paths, config, embedder=embed, progress=progress)
+        if index.model is None:
+            problems = "; ".join(f"{p.path} {p.message}" for a in added for p in a.problems)
+            raise InputError("no readable articles found" + (f": {problems}" if problems else ""))
+        answer = query_claim(text, index, config, embedder=embed, top=top)
+    return replace(answer, stats=answer.stats | {"indexed": sum(a.claims for a in added)}), added

@@ -1,0 +1,138 @@
+"""Verdicts of a queried claim against sources, and the query and index commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+from claimcheck.config import CheckConfig
+from claimcheck.query import judge, query_folder
+from claimcheck.types import Claim, Document, Match
+from claimcheck.values import extract_values
+from tests.conftest import SEEDS, CountingEmbedder, hashing_embedder
+
+runner = CliRunner()
+OUTLIER = "003_1b99bf92afbd8455.txt"
+
+
+def claim(text: str) -> Claim:
+    return extract_values(Claim("d:0", "d", text, (0, len(text))), Document("d", "d", text))
+
+
+def verdict(query: str, source: str, similarity: float = 0.6) -> Match | None:
+    return judge(claim(query), claim(source), similarity, CheckConfig())
+
+
+def test_same_title_supports_and_another_title_conflicts() -> None:
+    q = "Hegseth is the Secretary of War."
+    same = verdict(q, "US Secretary of War Pete Hegseth announced talks with China.")
+    assert same and same.verdict == "supports"
+    other = verdict(q, "U.S. Defense Secretary Pete Hegseth announced talks with China.", similarity=0.2)
+    assert other and other.verdict == "conflicts"  # a title holds in any sentence that gives it
+    [diff] = other.differences
+    assert (diff.kind, diff.query.normalized, diff.source.normalized) == ("title", "war secretary", "defense secretary")
+    bare = verdict(q, "Secretary Hegseth announced talks with China.")
+    assert bare and bare.verdict == "related"  # "Secretary" alone neither confirms nor contradicts
+
+
+def test_name_spelling_and_office_holder_conflicts() -> None:
+    m = verdict("Dong Un is China's defence minister.", "Chinese Defense Minister Dong Jun met Hegseth.")
+    assert m and m.verdict == "conflicts"
+    assert [(c.kind, c.source.normalized) for c in m.differences] == [("person_name", "dong jun")]
+    holder = verdict(
+        "Joe Biden is the president of the United States.", "U.S. President Donald Trump signed the order."
+    )
+    assert holder and [c.kind for c in holder.differences] == ["role_holder"]
+
+
+def test_values_decide_between_supports_conflicts_related_and_nothing() -> None:
+    q = "Twelve people were killed in the blast in Mumbai on Friday."
+    assert verdict(q, "The blast in Mumbai on Friday killed 12 people.").verdict == "supports"  # type: ignore[union-attr]
+    m = verdict(q, "Fifteen people were killed in the blast in Mumbai.")
+    assert m and m.verdict == "conflicts" and [c.kind for c in m.differences] == ["number"]
+    # weakly alike sentences: a different figure is more likely another fact than a contradiction
+    weak = verdict(q, "Fifteen people were killed in the blast in Mumbai.", similarity=0.4)
+    assert weak and weak.verdict == "supports"
+    assert verdict(q, "Police said the investigation goes on.", similarity=0.5).verdict == "related"  # type: ignore[union-attr]
+    assert verdict(q, "Police said the investigation goes on.", similarity=0.2) is None
+
+
+def test_query_folder_gives_each_seed_its_verdict(tmp_path: Path) -> None:
+    config = CheckConfig(cache_dir=tmp_path / "cache", cluster_threshold=0.5)
+    answer, added = query_folder("Dong Un is China's defence minister", [SEEDS], config, embedder=hashing_embedder)
+    assert [a.story for a in added] == ["seeds"] and answer.searched == added[0].claims
+    verdicts = {s.document.id: s.verdict for s in answer.sources}
+    assert verdicts.pop(OUTLIER) == "supports"
+    assert set(verdicts.values()) == {"conflicts"} and len(verdicts) == 4
+    for source in answer.sources:
+        if source.verdict == "conflicts":
+            assert {c.kind for c in source.matches[0].differences} == {"person_name"}
+            assert source.matches[0].differences[0].source.normalized == "dong jun"
+
+
+@pytest.fixture
+def db(tmp_path: Path, fake_model: CountingEmbedder) -> Path:
+    shutil.copytree(SEEDS, tmp_path / "stories" / "seeds")
+    path = tmp_path / "claims.db"
+    result = runner.invoke(app, ["index", "add", str(tmp_path / "stories"), "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "seeds: 5 added, 0 replaced, 0 unchanged" in result.stdout
+    return path
+
+
+def test_query_formats(db: Path) -> None:
+    claim_text = "Hegseth is the Secretary of War"
+    result = runner.invoke(app, ["query", claim_text, "--db", str(db), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["format"] == "claimcheck-query-1" and answer["search"] == "exact"
+    verdicts = {s["document"]: s["verdict"] for s in answer["sources"]}
+    assert answer["counts"]["conflicts"] == sum(v == "conflicts" for v in verdicts.values()) >= 1
+    first_conflict = next(s for s in answer["sources"] if s["verdict"] == "conflicts")
+    value = next(v for v in first_conflict["matches"][0]["values"] if not v["agrees"])
+    assert (value["kind"], value["query"]) == ("title", "Secretary of War")
+    table = runner.invoke(app, ["query", claim_text, "--db", str(db)])
+    assert table.exit_code == 0 and "≠ Defense" in table.stdout  # the table wraps inside cells
+    assert "conflicts" in table.stdout and "000_1ec041c1a9418501.txt" in table.stdout
+    rows = list(
+        csv.DictReader(io.StringIO(runner.invoke(app, ["query", claim_text, "--db", str(db), "-f", "csv"]).stdout))
+    )
+    assert rows and {r["document"] for r in rows} == set(verdicts)
+    assert any(r["differs"] == "title: Secretary of War ≠ Defense Secretary" for r in rows)
+    nothing = runner.invoke(app, ["query", "Zebras graze quietly", "--db", str(db), "--story", "seeds"])
+    assert nothing.exit_code == 0 and "No source states this claim" in nothing.stdout
+
+
+def test_index_ls_and_rm(db: Path) -> None:
+    listing = json.loads(runner.invoke(app, ["index", "ls", "--db", str(db), "-f", "json", "--documents"]).stdout)
+    [story] = listing["stories"]
+    assert (story["name"], story["documents"], listing["model"]) == ("seeds", 5, "all-MiniLM-L6-v2")
+    assert OUTLIER in story["document_ids"]
+    removed = runner.invoke(app, ["index", "rm", f"seeds/{OUTLIER}", "--db", str(db)])
+    assert removed.exit_code == 0 and "removed seeds/" in removed.stdout
+    assert "4 documents" in runner.invoke(app, ["index", "ls", "--db", str(db)]).stdout
+    missing = runner.invoke(app, ["index", "rm", "nosuch", "--db", str(db)])
+    assert missing.exit_code == 2 and "no story 'nosuch'" in missing.stderr
+
+
+def test_query_usage_errors(tmp_path: Path, db: Path) -> None:
+    cases = [
+        (["query", "x"], "give a folder or --db"),
+        (["query", "x", str(SEEDS), "--db", str(db)], "not both"),
+        (["query", "x", "--db", str(tmp_path / "none.db")], "no such index"),
+        (["query", "x", "--db", str(db), "--story", "other"], "no story 'other'"),
+        (["query", "   ", "--db", str(db)], "the claim is empty"),
+        (["query", "x", "--db", str(db), "--model", "other/model"], "built with the model"),
+        (["index", "ls", "--db", str(tmp_path / "none.db")], "no such index"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.stderr, (args, result.stderr)
