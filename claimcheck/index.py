@@ -14,7 +14,6 @@ crash or older process left behind is noticed and rebuilt rather than trusted.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import logging
 import os
@@ -90,6 +89,16 @@ class StoredClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class _Ann:
+    """An approximate index and the database state it was built from."""
+
+    generation: str
+    index: Any  # faiss.IndexIVFFlat
+    trained: int  # claims when its lists were trained
+    ids: np.ndarray  # claim ids it holds, sorted
+
+
+@dataclass(frozen=True, slots=True)
 class StoryInfo:
     name: str
     path: str
@@ -105,7 +114,10 @@ class ClaimIndex:
         self.path = str(path)
         self.memory = self.path == ":memory:"
         self.ann_min_claims = ann_min_claims
-        self._ann: tuple[str, Any] | None = None  # (generation, faiss index) loaded in this process
+        self._ann: _Ann | None = None  # the approximate index as this process last saw it
+        self._exact: tuple[str | None, str | None, np.ndarray, np.ndarray] | None = (
+            None  # generation, story, ids, vectors
+        )
         if not self.memory:
             target = Path(self.path)
             if target.is_dir():
@@ -221,15 +233,9 @@ class ClaimIndex:
                 (story, root, now, root),
             )
             story_id = self._db.execute("select id from stories where name = ?", (story,)).fetchone()[0]
-            removed = self._claim_ids(
-                "select c.id from claims c join documents d on d.id = c.document_id where d.story_id = ? and d.name in "
-                f"({','.join('?' * len(documents))})",
-                [story_id, *(doc.id for doc, _, _ in documents)],
-            )
             self._db.executemany(
                 "delete from documents where story_id = ? and name = ?", [(story_id, d.id) for d, _, _ in documents]
             )
-            added: list[int] = []
             row = 0
             for doc, sha, claims in documents:
                 cur = self._db.execute(
@@ -255,7 +261,6 @@ class ClaimIndex:
                         (doc_row, position, claim.text, claim.span[0], claim.span[1], vectors[row].tobytes()),
                     )
                     claim_row = int(cur.lastrowid or 0)
-                    added.append(claim_row)
                     self._db.executemany(
                         "insert into claim_values values (?, ?, ?, ?, ?, ?, ?, ?)",
                         [
@@ -264,7 +269,7 @@ class ClaimIndex:
                         ],
                     )
                     row += 1
-            self._after_write(removed, added, vectors[:row])
+            self._after_write()
 
     def remove(self, story: str, document: str | None = None) -> int:
         """Remove a story, or one of its documents; returns the number of documents removed.
@@ -282,16 +287,10 @@ class ClaimIndex:
             count = self._db.execute(f"select count(*) from documents d where {where}", params).fetchone()[0]
             if not count:
                 raise InputError(f"no document '{document}' in story '{story}' of {self.path}")
-            removed = self._claim_ids(
-                f"select c.id from claims c join documents d on d.id = c.document_id where {where}", params
-            )
             self._db.execute(f"delete from documents where id in (select d.id from documents d where {where})", params)
             self._db.execute("delete from stories where id not in (select story_id from documents)")
-            self._after_write(removed, [], np.zeros((0, 0), dtype=np.float32))
+            self._after_write()
         return int(count)
-
-    def _claim_ids(self, sql: str, params: Sequence[Any]) -> list[int]:
-        return [r[0] for r in self._db.execute(sql, params)]
 
     # --- reading ------------------------------------------------------------------
 
@@ -378,23 +377,26 @@ class ClaimIndex:
 
     # --- search -------------------------------------------------------------------
 
-    def search(self, vector: np.ndarray, k: int, story: str | None = None) -> tuple[list[tuple[int, float]], str]:
-        """The k claims closest to a unit vector, (row id, cosine), closest first; and how they
-        were found: "exact" or "approximate"."""
-        total = self.count()
-        if story is None and total >= self.ann_min_claims:
-            index = self._ann_index()
+    def search(self, vector: np.ndarray, k: int, story: str | None = None) -> tuple[list[tuple[int, float]], str, int]:
+        """The k claims closest to a unit vector, (row id, cosine), closest first; how they were
+        found ("exact" or "approximate"); and how many claims were searched."""
+        index = self.refresh_ann() if story is None else None
+        if index is not None:
             index.nprobe = _nprobe(index.nlist)
             sims, ids = index.search(vector.reshape(1, -1).astype(np.float32), k)
-            return [(int(i), float(s)) for i, s in zip(ids[0], sims[0], strict=True) if i >= 0], "approximate"
-        ids, matrix = self._matrix(story)
+            hits = [(int(i), float(s)) for i, s in zip(ids[0], sims[0], strict=True) if i >= 0]
+            return hits, "approximate", int(index.ntotal)
+        generation = self._meta("generation")
+        if self._exact is None or self._exact[:2] != (generation, story):
+            self._exact = (generation, story, *self._matrix(story))
+        ids, matrix = self._exact[2], self._exact[3]
         if not len(ids):
-            return [], "exact"
+            return [], "exact", 0
         scores = matrix @ vector.astype(np.float32)
         k = min(k, len(ids))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
-        return [(int(ids[i]), float(scores[i])) for i in top], "exact"
+        return [(int(ids[i]), float(scores[i])) for i in top], "exact", len(ids)
 
     def _matrix(self, story: str | None = None) -> tuple[np.ndarray, np.ndarray]:
         if story is None:
@@ -417,51 +419,56 @@ class ClaimIndex:
     def ann_path(self) -> Path:
         return Path(self.path + ".ann")
 
-    def _after_write(self, removed: Sequence[int], added: Sequence[int], vectors: np.ndarray) -> None:
-        """Inside the write transaction: stamp a new generation and bring the ANN file along.
+    def _after_write(self) -> None:
+        """Inside every write transaction: a new generation tells ANN files they are behind."""
+        self._set_meta("generation", uuid.uuid4().hex)
 
-        The file is replaced before the transaction commits, so it is never newer than a
-        committed state without the generation saying so.
+    def refresh_ann(self) -> Any | None:
+        """The approximate index, brought in step with the database; None below `ann_min_claims`.
+
+        Writers never touch the ANN file: it is a cache, refreshed here (after `index add`,
+        or by the first search that finds it behind), in place where it can be: claims
+        removed since are dropped from it and new ones added, and the lists are trained
+        again only when the index has grown fourfold since they were.
         """
-        before = self._meta("generation")
-        generation = uuid.uuid4().hex
-        self._set_meta("generation", generation)
-        if self.memory:
-            return
-        if self.count() < self.ann_min_claims:
-            if self.ann_path.exists():
-                self.ann_path.unlink()
-            self._ann = None
-            return
-        loaded = self._load_ann()
-        index = loaded[1] if loaded and loaded[0] == before and loaded[2] * 4 >= self.count() else None
-        if index is None:
-            index = self._build_ann()  # none yet, out of step, or grown 4x since trained
-        else:
-            if removed:
-                index.remove_ids(np.asarray(removed, dtype=np.int64))
-            if len(added):
-                index.add_with_ids(np.ascontiguousarray(vectors), np.asarray(added, dtype=np.int64))
-        self._save_ann(index, generation, trained=loaded[2] if loaded and index is loaded[1] else self.count())
-        self._ann = (generation, index)
-
-    def _ann_index(self) -> Any:
-        generation = self._meta("generation") or ""
-        if self._ann and self._ann[0] == generation:
-            return self._ann[1]
-        loaded = self._load_ann()
-        if loaded and loaded[0] == generation:
-            self._ann = (generation, loaded[1])
-            return loaded[1]
-        log.warning("%s: the approximate index is missing or out of date; rebuilding it", self.path)
-        index = self._build_ann()
+        if self._ann is not None and self._ann.generation == self._meta("generation"):
+            return self._ann.index  # the common case: one indexed lookup per query
+        self._db.execute("begin")  # one snapshot: the generation, ids and vectors agree
         try:
-            if not self.memory:
-                self._save_ann(index, generation, self.count())
-        except OSError as exc:  # a read-only folder: search works, the next process rebuilds again
-            log.warning("could not save %s (%s)", self.ann_path, exc)
-        self._ann = (generation, index)
-        return index
+            generation = self._meta("generation") or ""
+            count = self.count()
+            if count < self.ann_min_claims:
+                if not self.memory and self.ann_path.exists():
+                    self.ann_path.unlink()
+                self._ann = None
+                return None
+            if self._ann is not None and self._ann.generation == generation:
+                return self._ann.index
+            known = self._ann or self._load_ann()
+            if known is not None and known.generation == generation:
+                self._ann = known
+                return known.index
+            ids = np.fromiter((r[0] for r in self._db.execute("select id from claims order by id")), dtype=np.int64)
+            if known is not None and known.trained * 4 >= count:
+                index, trained = known.index, known.trained
+                gone, new = np.setdiff1d(known.ids, ids), np.setdiff1d(ids, known.ids)
+                if len(gone):
+                    index.remove_ids(gone)
+                if len(new):
+                    index.add_with_ids(np.ascontiguousarray(self.vectors(new.tolist())), new)
+                log.info("%s: approximate index updated (%d removed, %d added)", self.path, len(gone), len(new))
+            else:
+                log.info("%s: building the approximate index over %d claims", self.path, count)
+                index, trained = self._build_ann(), count
+            self._ann = _Ann(generation, index, trained, ids)
+        finally:
+            self._db.execute("commit")
+        if not self.memory:
+            try:
+                self._save_ann(self._ann)
+            except OSError as exc:  # a read-only folder: search works, the next process rebuilds again
+                log.warning("could not save %s (%s)", self.ann_path, exc)
+        return self._ann.index
 
     def _build_ann(self) -> Any:
         import faiss
@@ -478,25 +485,32 @@ class ClaimIndex:
         index.add_with_ids(matrix, ids)
         return index
 
-    def _load_ann(self) -> tuple[str, Any, int] | None:
+    def _load_ann(self) -> _Ann | None:
         if not self.ann_path.exists():
             return None
         import faiss
 
         try:
             with np.load(self.ann_path) as data:
-                return str(data["generation"]), faiss.deserialize_index(data["index"]), int(data["trained"])
+                return _Ann(
+                    str(data["generation"]), faiss.deserialize_index(data["index"]), int(data["trained"]), data["ids"]
+                )
         except Exception as exc:  # a damaged file is only a cache: rebuild it
             log.warning("%s: unreadable (%s); rebuilding", self.ann_path, exc)
             return None
 
-    def _save_ann(self, index: Any, generation: str, trained: int) -> None:
+    def _save_ann(self, ann: _Ann) -> None:
         import faiss
 
         tmp = self.ann_path.with_name(f"{self.ann_path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.tmp")
-        buffer = io.BytesIO()
-        np.savez(buffer, index=faiss.serialize_index(index), generation=np.array(generation), trained=np.array(trained))
-        tmp.write_bytes(buffer.getvalue())
+        with tmp.open("wb") as fh:
+            np.savez(
+                fh,
+                index=faiss.serialize_index(ann.index),
+                generation=np.array(ann.generation),
+                trained=np.array(ann.trained),
+                ids=ann.ids,
+            )
         os.replace(tmp, self.ann_path)  # atomic: a reader sees the old file or the new one
 
     def close(self) -> None:

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -62,36 +62,54 @@ class LazyEmbedder:
         return self.embedder(texts)
 
 
-def story_folders(paths: Sequence[str | Path], name: str | None = None) -> list[tuple[str, list[str | Path]]]:
+def story_folders(
+    paths: Sequence[str | Path], name: str | None = None
+) -> tuple[list[tuple[str, list[str | Path]]], list[Problem]]:
     """(story name, paths) for each story: a folder of articles is one story; a folder of
-    folders holds one story per subfolder; loose files make one story together."""
+    story folders holds one story per subfolder; loose files make one story together.
+    With `name`, everything given is that one story."""
     stories: list[tuple[str, list[str | Path]]] = []
+    problems: list[Problem] = []
     loose: list[str | Path] = []
     for p in paths:
         path = Path(p)
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
-        if path.is_dir():
-            entries = [e for e in path.iterdir() if not e.name.startswith(".")]
-            articles = [e for e in entries if e.is_file() and e.suffix.lower() in SUPPORTED]
-            subfolders = sorted(e for e in entries if e.is_dir())
-            if subfolders and not articles and name is None:
-                stories += [(d.name, [d]) for d in subfolders]
-            else:
-                stories.append((name or path.resolve().name, [path]))
-        else:
+        if not path.is_dir():
             loose.append(p)
+            continue
+        entries = sorted(e for e in path.iterdir() if not e.name.startswith("."))
+        articles = [e for e in entries if e.is_file() and e.suffix.lower() in SUPPORTED]
+        story_dirs = [e for e in entries if e.is_dir() and any(_articles_in(e))]
+        if name is not None or not story_dirs:
+            stories.append((name or path.resolve().name, [path]))
+            continue
+        stories += [(d.name, [d]) for d in story_dirs]
+        problems += [
+            Problem(
+                str(f),
+                "lies beside story folders, so it belongs to no story and was not indexed; move it into its "
+                "story's folder, or add it on its own with --story NAME",
+            )
+            for f in articles
+        ]
     if loose:
         stories.append((name or story_name(loose), loose))
     seen: dict[str, list[str | Path]] = {}
     for story, where in stories:
-        if story in seen:
+        if story in seen and name is None:
             raise InputError(
                 f"two stories would be called '{story}' ({seen[story][0]} and {where[0]}); "
                 "add them one at a time with --story NAME"
             )
         seen[story] = where
-    return stories
+    if name is not None and len(stories) > 1:
+        stories = [(name, [p for _, where in stories for p in where])]
+    return stories, problems
+
+
+def _articles_in(folder: Path) -> Iterator[Path]:
+    return (f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
 
 
 def content_key(document: Document) -> str:
@@ -120,10 +138,12 @@ def add_to_index(
         cache = EmbeddingCache(config.cache_dir)
     results = []
     try:
-        stories = story_folders(paths, story)
+        stories, beside = story_folders(paths, story)
         for n, (name, where) in enumerate(stories, 1):
             step(f"indexing {name}", n - 1, len(stories))
             documents, problems = read_documents(where, config)
+            if n == 1:
+                problems = beside + problems
             known = index.document_hashes(name)
             changed = [(d, content_key(d)) for d in documents if known.get(d.id) != content_key(d)]
             claims = [document_claims(d) for d, _ in changed]
@@ -149,7 +169,8 @@ def add_to_index(
                     tuple(sorted(set(known) - present)),
                 )
             )
-        step("indexed", len(stories), len(stories))
+        step("approximate index", len(stories), len(stories))
+        index.refresh_ann()  # now, so the first query does not pay for it
     finally:
         if cache is not None:
             cache.close()
@@ -179,7 +200,7 @@ def query_claim(
     started = time.perf_counter()
     vector = embed([text])[0]
     embedded = time.perf_counter()
-    hits, how = index.search(vector, max(50, top * 10), story)
+    hits, how, searched = index.search(vector, max(50, top * 10), story)
     found = dict(hits)
     # Claims naming the query's people in the sources found: a source's title for a person
     # decides a title question even in a sentence that is otherwise about something else.
@@ -215,7 +236,6 @@ def query_claim(
         "search_ms": round((done - embedded) * 1000, 2),
         "closest": round(max((s for _, s in hits), default=0.0), 4),
     }
-    searched = index.count(story)
     return Answer(query, tuple(sources[:top]), config.model, searched, how, stats)
 
 

@@ -198,24 +198,27 @@ def test_large_index_searches_approximately_and_stays_in_step(tmp_path: Path) ->
     db = tmp_path / "c.db"
     with ClaimIndex(db, ann_min_claims=1000) as index:
         vectors = _synthetic(index, 4000)
+        assert not index.ann_path.exists()  # writes leave the ANN file to the next refresh
+        index.refresh_ann()
         assert index.ann_path.exists()
         exact_index = ClaimIndex(db, ann_min_claims=10**9)
         recall = []
         for q in vectors[:50]:
-            ann, how = index.search(q, 10)
-            exact, exact_how = exact_index.search(q, 10)
-            assert (how, exact_how) == ("approximate", "exact")
+            ann, how, _ = index.search(q, 10)
+            exact, exact_how, searched = exact_index.search(q, 10)
+            assert (how, exact_how, searched) == ("approximate", "exact", 4000)
             recall.append(len({i for i, _ in ann} & {i for i, _ in exact}) / 10)
         assert np.mean(recall) >= 0.95
         gone = {i for i, _ in index.search(vectors[0], 50)[0]}
-        index.remove("s0")  # the claims of s0 (ids 1..1000) must never come back
+        index.remove("s0")  # the claims of s0 (ids 1..1000) must never come back, here or in the file
+        assert not {i for i, _ in ClaimIndex(db, ann_min_claims=1000).search(vectors[0], 50)[0]} & set(range(1, 1001))
         assert not {i for i, _ in index.search(vectors[0], 50)[0]} & set(range(1, 1001))
         exact_index.close()
     assert gone
     index = ClaimIndex(db, ann_min_claims=1000)
     generation = index._meta("generation")
     index.ann_path.unlink()  # lost, or left behind by a crash: rebuilt, not trusted
-    hits, how = index.search(vectors[1500], 5)
+    hits, how, _ = index.search(vectors[1500], 5)
     assert how == "approximate" and hits[0][0] == 1501
     assert index.ann_path.exists() and index._meta("generation") == generation
     index.close()

@@ -136,3 +136,22 @@ def test_query_usage_errors(tmp_path: Path, db: Path) -> None:
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert message in result.stderr, (args, result.stderr)
+
+
+def test_story_folders_name_stories_and_report_loose_files(tmp_path: Path) -> None:
+    from claimcheck.query import story_folders
+    from tests.conftest import write
+
+    write(tmp_path / "root" / "a", "1.txt", "One.")
+    write(tmp_path / "root" / "b", "2.txt", "Two.")
+    write(tmp_path / "root", "notes.txt", "Loose.")
+    stories, problems = story_folders([tmp_path / "root"])
+    assert [s for s, _ in stories] == ["a", "b"]
+    [problem] = problems
+    assert problem.path.endswith("notes.txt") and "belongs to no story" in problem.message
+    stories, problems = story_folders([tmp_path / "root"], name="all")
+    assert [s for s, _ in stories] == ["all"] and not problems
+    stories, _ = story_folders([tmp_path / "root" / "a" / "1.txt", tmp_path / "root" / "b"])
+    assert [s for s, _ in stories] == ["b", "a"]
+    with pytest.raises(Exception, match="two stories would be called 'a'"):
+        story_folders([tmp_path / "root" / "a", tmp_path / "root" / "a"])

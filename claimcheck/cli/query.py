@@ -235,6 +235,7 @@ def index_rm(
                     failed = True
                     continue
                 typer.echo(f"removed {name} ({removed} document{'s' if removed != 1 else ''})")
+            index.refresh_ann()
     except ClaimcheckError as exc:
         raise fail(str(exc)) from None
     if failed:
