@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from claimcheck.config import CheckConfig
 from claimcheck.errors import ClaimcheckError, InputError, ModelError
 from claimcheck.types import Claim, Document, Value
 
@@ -110,10 +111,10 @@ class StoryInfo:
 class ClaimIndex:
     """Not a dataclass: it owns a database connection and an optional ANN index."""
 
-    def __init__(self, path: str | Path, *, timeout: float = 60.0, ann_min_claims: int = 20_000) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = 60.0, ann_min_claims: int | None = None) -> None:
         self.path = str(path)
         self.memory = self.path == ":memory:"
-        self.ann_min_claims = ann_min_claims
+        self.ann_min_claims = CheckConfig().ann_min_claims if ann_min_claims is None else ann_min_claims
         self._ann: _Ann | None = None  # the approximate index as this process last saw it
         self._exact: tuple[str | None, str | None, np.ndarray, np.ndarray] | None = (
             None  # generation, story, ids, vectors

@@ -111,3 +111,17 @@ def test_decisions_file_problems_are_named(tmp_path: Path, fake_model: CountingE
     result = runner.invoke(app, ["scan", str(folder), "--decisions", str(tmp_path / "nope.json")])
     assert result.exit_code == 2
     assert "nope.json" in result.output and "not found" in result.output
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    import typer.main
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        subcommands = getattr(command, "commands", {"": command})
+        for sub in subcommands:
+            usage = f"claimcheck {name} {sub}".strip()
+            assert usage in readme, f"README shows no example of `{usage}`"

@@ -74,3 +74,47 @@ def test_cli_scan_of_fixtures_with_bundled_model(tmp_path) -> None:  # type: ign
     # a second run is served from the embedding cache and fails on the high conflicts it finds
     rerun = subprocess.run([*args, "--fail-on", "high"], capture_output=True, text=True)
     assert rerun.returncode == 1
+
+
+SOW_SOURCES = {"002_acd72a935338251f.txt", "003_1b99bf92afbd8455.txt", "004_54508f338c3d60ce.txt"}
+
+
+@pytest.mark.slow
+def test_queries_on_the_seeds_with_bundled_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The issue's acceptance: who supports and who contradicts each seeded discrepancy, and on what."""
+    import json
+    import subprocess
+    import sys
+
+    db = tmp_path / "claims.db"
+    common = ["--cache-dir", str(tmp_path / "cache")]
+    add = [sys.executable, "-m", "claimcheck", "index", "add", str(SEEDS), "--db", str(db), *common, "-q"]
+    assert subprocess.run(add, capture_output=True, text=True).returncode == 0
+
+    def ask(claim: str, *where: str) -> dict[str, dict]:  # type: ignore[type-arg]
+        args = [sys.executable, "-m", "claimcheck", "query", claim, *where, "-f", "json", *common, "-q"]
+        run = subprocess.run(args, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        return {s["document"]: s for s in json.loads(run.stdout)["sources"]}
+
+    for where in ((str(SEEDS),), ("--db", str(db))):
+        dong = ask("Dong Un is China's defence minister", *where)
+        assert dong["003_1b99bf92afbd8455.txt"]["verdict"] == "supports"
+        others = [s for name, s in dong.items() if name != "003_1b99bf92afbd8455.txt"]
+        assert len(others) == 4 and {s["verdict"] for s in others} == {"conflicts"}
+        for s in others:
+            [diff] = [v for v in s["matches"][0]["values"] if not v["agrees"]]
+            assert (diff["kind"], diff["query"], diff["source"].split()[-2:]) == (
+                "person_name",
+                "Dong Un",
+                ["Dong", "Jun"],
+            )
+        hegseth = ask("Hegseth is the Secretary of War", *where)
+        assert {n for n, s in hegseth.items() if s["verdict"] == "supports"} == SOW_SOURCES
+        conflicting = {n: s for n, s in hegseth.items() if s["verdict"] == "conflicts"}
+        assert (
+            set(conflicting) == set(hegseth) - SOW_SOURCES == {"000_1ec041c1a9418501.txt", "001_7ff22d41db9a0194.txt"}
+        )
+        for s in conflicting.values():
+            [diff] = [v for v in s["matches"][0]["values"] if not v["agrees"]]
+            assert (diff["kind"], diff["query"], diff["source"]) == ("title", "Secretary of War", "Defense Secretary")
