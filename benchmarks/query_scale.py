@@ -1,9 +1,10 @@
 """Query latency, ANN recall and cold start on a large claim index.
 
 Builds (once; reused after) an index of about --claims claims from the ECB+ stories: the
-corpus itself, then copies of every story whose text is varied so no two copies embed
-alike (each copy shifts every digit by its number and swaps common news verbs for
-synonyms), every copy read, split, valued and embedded like any article.
+corpus itself, then copies of every story whose sentences are varied so no two copies
+embed alike (each copy shifts every digit by its number, swaps some common news verbs
+for synonyms, and ends each sentence with an attribution no other copy gives it), every
+copy split, valued and embedded like any article.
 
 Then, with the model loaded and the query's embedding excluded, it times `query_claim`
 (search, fetch, verdicts) over --queries claims sampled from the corpus, approximate and
@@ -50,21 +51,53 @@ SWAPS = [
 ]
 
 
-def vary(text: str, copy: int) -> str:
-    """The same article told a little differently: other figures and dates, other verbs."""
+ATTRIBUTIONS = [
+    "officials said",
+    "according to local media",
+    "a spokesman said",
+    "reports said",
+    "witnesses said",
+    "the agency reported",
+    "sources told reporters",
+    "it was reported",
+    "a statement said",
+    "according to the police",
+    "a report said",
+    "authorities confirmed",
+    "local television reported",
+    "one official said",
+    "the newspaper reported",
+    "an aide said",
+    "according to a source",
+    "a witness told reporters",
+    "the network reported",
+    "a source said",
+    "officials confirmed",
+    "the report added",
+    "according to officials",
+    "news agencies reported",
+]
+
+
+def vary(text: str, copy: int, position: int) -> str:
+    """One sentence told a little differently by copy `copy`: other figures and dates, other
+    verbs, and an attribution that no other copy gives this sentence."""
     if copy == 0:
         return text
     text = re.sub(r"\d", lambda m: str((int(m.group()) + copy) % 10), text)
     for n, (a, b) in enumerate(SWAPS):
         if (copy >> (n % 4)) & 1:
             text = re.sub(rf"\b{a}\b", b, text)
-    return text
+    # 7 and 24 share no factor, so up to 24 copies give each sentence different attributions
+    attribution = ATTRIBUTIONS[(7 * copy + position) % len(ATTRIBUTIONS)]
+    return text.rstrip(".!?") + f", {attribution}."
 
 
 def build(db: Path, corpus: Path, target: int, config: CheckConfig) -> None:
     stories = sorted(p for p in corpus.iterdir() if p.is_dir())
     originals = {s.name: read_documents([s])[0] for s in stories}
-    per_copy = sum(len(document_claims(d)) for docs in list(originals.values())[:10] for d in docs) / 10 * len(stories)
+    claims_of = {d.id: document_claims(d) for docs in originals.values() for d in docs}
+    per_copy = sum(len(c) for c in claims_of.values())
     copies = max(1, round(target / per_copy))
     print(f"building {db}: {len(stories)} stories x {copies} copies (about {per_copy:.0f} claims per copy)", flush=True)
     embedder = load_embedder(config.model, config.batch_size)
@@ -73,7 +106,11 @@ def build(db: Path, corpus: Path, target: int, config: CheckConfig) -> None:
     with ClaimIndex(db, ann_min_claims=config.ann_min_claims) as index:
         for copy in range(copies):
             for name, docs in originals.items():
-                varied = [replace(d, text=vary(d.text, copy)) for d in docs]
+                # each copy of an article is its claims, varied, one per line
+                varied = [
+                    replace(d, text="\n".join(vary(c.text, copy, i) for i, c in enumerate(claims_of[d.id])))
+                    for d in docs
+                ]
                 claims = [document_claims(d) for d in varied]
                 texts = [c.text for cs in claims for c in cs]
                 vectors = embed_texts(texts, embedder, config.model, cache)
@@ -145,13 +182,21 @@ def main() -> None:
         ClaimIndex(args.db, ann_min_claims=config.ann_min_claims) as ann_index,
         ClaimIndex(args.db, ann_min_claims=10**9) as exact_index,
     ):
-        recall = []
+        # Copies of a sentence with no digit and no swapped verb are identical, so exact search
+        # has ties at its 10th place that it breaks arbitrarily: a hit counts when it is as
+        # close as exact search's 10th (the usual convention); matching ids are shown too.
+        recall, by_id = [], []
         for text in texts:
-            ann = {i for i, _ in ann_index.search(vectors[text], 10)[0]}
-            exact = {i for i, _ in exact_index.search(vectors[text], 10)[0]}
-            recall.append(len(ann & exact) / len(exact))
+            ann = ann_index.search(vectors[text], 10)[0]
+            exact = exact_index.search(vectors[text], 10)[0]
+            tenth = exact[-1][1]
+            recall.append(sum(s >= tenth - 1e-5 for _, s in ann) / len(exact))
+            by_id.append(len({i for i, _ in ann} & {i for i, _ in exact}) / len(exact))
         figures["recall_at_10"] = round(statistics.fmean(recall), 4)
         figures["recall_at_10_min"] = round(min(recall), 2)
+        figures["recall_at_10_same_ids"] = round(statistics.fmean(by_id), 4)
+        rows = exact_index._db.execute("select count(*), count(distinct text) from claims").fetchone()
+        figures["distinct_claim_texts"] = f"{rows[1]} of {rows[0]}"
     cold = []
     for text in texts[:3]:
         t = time.perf_counter()

@@ -350,14 +350,18 @@ class ClaimIndex:
                 found[cid] = StoredClaim(cid, story, document, claim)
         return found
 
-    def people_in(self, ids: Iterable[int]) -> list[tuple[int, str]]:
-        """(claim id, normalized name) of every person named in the documents of these claims."""
-        docs: set[int] = set()
+    def documents_of(self, ids: Iterable[int]) -> dict[int, int]:
+        """Claim id -> document row id."""
+        found: dict[int, int] = {}
         for chunk in _chunks(list(ids), 500):
             marks = ",".join("?" * len(chunk))
-            docs.update(r[0] for r in self._db.execute(f"select document_id from claims where id in ({marks})", chunk))
+            found.update(self._db.execute(f"select id, document_id from claims where id in ({marks})", chunk))
+        return found
+
+    def people_in(self, documents: Iterable[int]) -> list[tuple[int, str]]:
+        """(claim id, normalized name) of every person named in these documents (row ids)."""
         found: list[tuple[int, str]] = []
-        for chunk in _chunks(sorted(docs), 500):
+        for chunk in _chunks(sorted(set(documents)), 500):
             marks = ",".join("?" * len(chunk))
             found += self._db.execute(
                 f"""select v.claim_id, v.normalized from claim_values v join claims c on c.id = v.claim_id

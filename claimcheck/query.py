@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 # differences about people hold whatever else the sentences say: a name is spelled, a
 # title given, an office filled the same way in every sentence of a source
 PEOPLE_KINDS = frozenset({"person_name", "title", "role_holder"})
-MATCHES_PER_SOURCE = 3
+MATCHES_PER_SOURCE = 3  # shown
+CLAIMS_PER_SOURCE = 5  # read, besides those naming the query's people
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +143,8 @@ def add_to_index(
         for n, (name, where) in enumerate(stories, 1):
             step(f"indexing {name}", n - 1, len(stories))
             documents, problems = read_documents(where, config)
+            if len(where) == 1 and Path(where[0]).is_dir():  # name the file, not just its id in the story
+                problems = [replace(p, path=str(Path(where[0]) / p.path)) for p in problems]
             if n == 1:
                 problems = beside + problems
             known = index.document_hashes(name)
@@ -201,13 +204,20 @@ def query_claim(
     vector = embed([text])[0]
     embedded = time.perf_counter()
     hits, how, searched = index.search(vector, max(50, top * 10), story)
-    found = dict(hits)
-    # Claims naming the query's people in the sources found: a source's title for a person
+    # The closest sources, each with its closest few claims: enough to find what a source
+    # says of the claim, and a bounded number of claims to read whatever the index's size.
+    document_of = index.documents_of(cid for cid, _ in hits)
+    per_document: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for cid, similarity in hits:  # closest first
+        per_document[document_of[cid]].append((cid, similarity))
+    nearest = list(per_document)[: top * 2]
+    found = dict(pair for d in nearest for pair in per_document[d][:CLAIMS_PER_SOURCE])
+    # Claims naming the query's people in those sources: a source's title for a person
     # decides a title question even in a sentence that is otherwise about something else.
     people = [v.normalized for v in query.values if v.kind in ("person", "name")]
-    if people and hits:
+    if people and nearest:
         extra = sorted(
-            {cid for cid, name in index.people_in(found) if cid not in found and _names_one(people, name, config)}
+            {cid for cid, name in index.people_in(nearest) if cid not in found and _names_one(people, name, config)}
         )
         if extra:
             found.update(zip(extra, (index.vectors(extra) @ vector).tolist(), strict=True))
@@ -224,11 +234,10 @@ def query_claim(
             documents[(s.story, s.document.id)] = s.document
     sources = []
     for key, matches in per_source.items():
-        matches.sort(key=lambda m: (VERDICTS.index(m.verdict) if m.verdict != "supports" else 0.5, -m.similarity))
+        # one conflicting sentence is enough: a source that states the value both ways conflicts
         verdict = next(v for v in ("conflicts", "supports", "related") if any(m.verdict == v for m in matches))
-        first = [m for m in matches if m.verdict == verdict][:1]
-        rest = [m for m in matches if m not in first][: MATCHES_PER_SOURCE - 1]
-        sources.append(SourceAnswer(key[0], documents[key], verdict, tuple(first + rest)))
+        matches.sort(key=lambda m: (m.verdict != verdict, VERDICTS.index(m.verdict), -m.similarity))
+        sources.append(SourceAnswer(key[0], documents[key], verdict, tuple(matches[:MATCHES_PER_SOURCE])))
     sources.sort(key=lambda s: (VERDICTS.index(s.verdict), -s.matches[0].similarity, s.story, s.document.id))
     done = time.perf_counter()
     stats = {
