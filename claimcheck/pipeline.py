@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from claimcheck.claims import extract_claims
 from claimcheck.cluster import cluster_claims
 from claimcheck.config import CheckConfig
@@ -68,16 +70,6 @@ def check_documents(
 ) -> Report:
     """The stages after ingest, over documents already in memory."""
     step = progress or (lambda stage, done, total: None)
-    problems = list(problems)
-    if len(documents) == 1:
-        problems.append(
-            Problem(
-                documents[0].id,
-                "is the only article: conflicts need at least two sources, so none can be found; "
-                "add other outlets' coverage of the story to the folder",
-                skipped=False,
-            )
-        )
     claims: list[Claim] = []
     for n, doc in enumerate(documents, 1):
         claims += claims_of(doc)
@@ -97,10 +89,32 @@ def check_documents(
     finally:
         if cache is not None:
             cache.close()
+    report = analyse(documents, claims, vectors, config, problems)
+    step("conflicts", 1, 1)
+    return report
+
+
+def analyse(
+    documents: Sequence[Document],
+    claims: Sequence[Claim],
+    vectors: np.ndarray,
+    config: CheckConfig,
+    problems: Sequence[Problem] = (),
+) -> Report:
+    """The stages after embedding: clusters, conflicts, the story's entities, counts."""
+    problems = list(problems)
+    if len(documents) == 1:
+        problems.append(
+            Problem(
+                documents[0].id,
+                "is the only article: conflicts need at least two sources, so none can be found; "
+                "add other outlets' coverage of the story to the folder",
+                skipped=False,
+            )
+        )
     clusters = cluster_claims(claims, vectors, config)
     conflicts = find_conflicts(claims, clusters, config)
     entities = story_entities(claims, config)
-    step("conflicts", 1, 1)
     stats = {
         "documents": len(documents),
         "claims": len(claims),

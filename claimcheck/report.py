@@ -6,6 +6,8 @@ import base64
 import functools
 import hashlib
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -144,16 +146,43 @@ def render_html(report: Report) -> str:
             "dismissed": sum(_dismissed(report, c) for c in report.conflicts),
         },
         script=script,
-        script_hash=base64.b64encode(hashlib.sha256(script.encode()).digest()).decode(),
+        script_hash=_script_hash(script),
         page_state=page_state,
     )
 
 
 @functools.cache
-def _script() -> str:
+def _script(name: str = "report.js") -> str:
     from importlib.resources import files
 
-    return files("claimcheck").joinpath("templates/report.js").read_text(encoding="utf-8")
+    return files("claimcheck").joinpath(f"templates/{name}").read_text(encoding="utf-8")
+
+
+def _script_hash(script: str) -> str:
+    return base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+
+
+def render_batch_index(run: dict[str, Any]) -> str:
+    """The batch's front page: one row per story, worst first, linking to its report."""
+    rows = [
+        {
+            **s,
+            "problem_files": sum(bool(f["problems"]) or f["read"] == 0 for f in s["files"]),
+            "report": s["status"] in ("done", "unchanged"),
+        }
+        for s in run["stories"]
+    ]
+    # failed stories first (they need a person), then by high, medium and all conflicts
+    rows.sort(
+        key=lambda r: (r["status"] == "failed", r["by_severity"]["high"], r["by_severity"]["medium"], r["conflicts"]),
+        reverse=True,
+    )
+    script = _script("batch.js")
+    return (
+        _templates()
+        .get_template("batch.html.j2")
+        .render(run=run, stories=rows, script=script, script_hash=_script_hash(script))
+    )
 
 
 def _dismissed(report: Report, conflict: Conflict) -> bool:
@@ -313,8 +342,25 @@ def format_for(path: Path) -> str | None:
 
 
 def write_report(report: Report, path: Path, fmt: str) -> None:
+    write_atomic(path, RENDERERS[fmt](report))
+
+
+def write_atomic(path: Path, content: str | bytes | Callable[[Path], object]) -> None:
+    """Write beside the target, then rename over it: an interrupted run never leaves half a
+    report, and a reader sees the old file or the new one. `content` may be a function that
+    writes a file at the path it is given (pandas' to_parquet)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(RENDERERS[fmt](report), encoding="utf-8")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        if isinstance(content, str):
+            temp.write_text(content, encoding="utf-8")
+        elif isinstance(content, bytes):
+            temp.write_bytes(content)
+        else:
+            content(temp)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def schema() -> dict[str, Any]:

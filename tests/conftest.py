@@ -49,7 +49,7 @@ def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> CountingEmbedder:
     """Make every scan, including the CLI's, use the hashing embedder."""
     embedder = CountingEmbedder()
-    for module in ("claimcheck.pipeline", "claimcheck.query"):
+    for module in ("claimcheck.pipeline", "claimcheck.query", "claimcheck.batch"):
         monkeypatch.setattr(f"{module}.load_embedder", lambda model, batch_size=64: embedder)
     return embedder
 

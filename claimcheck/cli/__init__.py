@@ -4,6 +4,7 @@
 from claimcheck.cli._app import app
 from claimcheck.cli import scan  # noqa: F401
 from claimcheck.cli import query  # noqa: F401
+from claimcheck.cli import batch  # noqa: F401
 from claimcheck.cli import evaluate  # noqa: F401
 
 __all__ = ["app", "main"]

@@ -1,0 +1,590 @@
+"""Many stories, one run: find the stories under a folder, check each, write every report and
+a summary across them. Unattended: a failing story is recorded and the run goes on; a story
+whose inputs and settings are unchanged since the last run is not checked again (--resume)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import platform
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from claimcheck.config import CheckConfig
+from claimcheck.embed import Embedder, embed_texts, load_embedder
+from claimcheck.errors import InputError
+from claimcheck.ingest import META_SUFFIX, SUPPORTED, read_documents
+from claimcheck.pipeline import analyse, document_claims
+from claimcheck.report import read_decisions, write_atomic, write_report
+from claimcheck.types import Claim, Decision, Document, Problem
+
+log = logging.getLogger(__name__)
+
+RUN_FORMAT = "claimcheck-batch-1"
+MANIFEST = "stories.jsonl"
+# output names of the run itself; a story with one of these names gets a suffix
+RESERVED = {"index", "run", "conflicts"}
+STATUSES = ("done", "unchanged", "failed", "interrupted")
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    name: str  # folder path under the root ("desk/story") or the manifest's name
+    slug: str  # file name stem of its reports
+    files: tuple[Path, ...]  # every file given for the story, articles or not
+
+
+@dataclass(frozen=True, slots=True)
+class StoryResult:
+    name: str
+    slug: str
+    status: str  # one of STATUSES
+    fingerprint: str
+    reason: str = ""  # why a story failed or was not run
+    documents: int = 0
+    claims: int = 0
+    conflicts: int = 0
+    by_severity: dict[str, int] = field(default_factory=lambda: {"high": 0, "medium": 0, "low": 0})
+    # every input file of the story: {"path", "read" (documents taken from it), "problems"}
+    files: tuple[dict[str, Any], ...] = ()
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRun:
+    root: Path
+    output: Path
+    stories: tuple[StoryResult, ...]
+    unassigned: tuple[Problem, ...]  # files under the root that belong to no story, and why
+    interrupted: bool
+    seconds: float
+
+
+# Called after each story with (result, stories finished, stories in all).
+StoryDone = Callable[[StoryResult, int, int], None]
+
+
+def discover_stories(root: Path, exclude: Path | None = None) -> tuple[list[Story], list[Problem]]:
+    """Every folder under `root` that holds article files directly is one story; or, when
+    `root` is (or holds) a stories.jsonl manifest, the stories it names. Files that belong to
+    no story are returned as problems, so that every file is accounted for."""
+    if not root.exists():
+        raise InputError(f"{root}: no such folder; give the folder that holds the story folders")
+    manifest = root if root.is_file() else root / MANIFEST
+    if manifest.is_file():
+        return _manifest_stories(manifest, exclude)
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder; give a folder of story folders or a {MANIFEST} manifest")
+    stories: list[tuple[str, tuple[Path, ...]]] = []
+    unassigned: list[Problem] = []
+    for folder, files in _folders(root, exclude):
+        if any(f.suffix.lower() in SUPPORTED and not f.name.endswith(META_SUFFIX) for f in files):
+            name = folder.relative_to(root).as_posix() if folder != root else root.resolve().name
+            stories.append((name, tuple(f for f in files if not f.name.endswith(META_SUFFIX))))
+        else:
+            unassigned += [
+                Problem(
+                    f.relative_to(root).as_posix(),
+                    "lies in a folder with no article files, so it is in no story; "
+                    "move it into a story folder or convert it to .txt/.html/.md/.json",
+                )
+                for f in files
+            ]
+    return _with_slugs(stories), unassigned
+
+
+def _folders(root: Path, exclude: Path | None) -> Iterator[tuple[Path, list[Path]]]:
+    skip = exclude.resolve() if exclude is not None else None
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip)
+        files = sorted(here / n for n in names if not n.startswith("."))
+        if files:
+            yield here, files
+
+
+def _manifest_stories(manifest: Path, exclude: Path | None) -> tuple[list[Story], list[Problem]]:
+    base = manifest.parent
+    stories: list[tuple[str, tuple[Path, ...]]] = []
+    problems: list[Problem] = []
+    named: set[Path] = set()
+    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{manifest.name} line {number}"
+        try:
+            entry = json.loads(line)
+            name, paths = str(entry["story"]), entry["paths"]
+            if not isinstance(paths, list) or not paths:
+                raise ValueError
+        except (ValueError, KeyError, TypeError):
+            problems.append(
+                Problem(where, 'is not {"story": NAME, "paths": [FILE OR FOLDER, ...]}; that line is not run')
+            )
+            continue
+        files: list[Path] = []
+        for raw in paths:
+            path = base / raw
+            if path.is_dir():
+                files += [f for _, fs in _folders(path, exclude) for f in fs if not f.name.endswith(META_SUFFIX)]
+            elif path.is_file():
+                files.append(path)
+            else:
+                problems.append(Problem(f"{where}: {raw}", "no such file or folder; fix the path in the manifest"))
+        named.update(f.resolve() for f in files)
+        stories.append((name, tuple(files)))
+    if manifest.parent.is_dir():
+        for _, files in _folders(base, exclude):
+            problems += [
+                Problem(f.relative_to(base).as_posix(), f"is named by no story in {manifest.name}; it was not checked")
+                for f in files
+                if f.resolve() not in named and f != manifest and not f.name.endswith(META_SUFFIX)
+            ]
+    names = [n for n, _ in stories]
+    if dupes := sorted({n for n in names if names.count(n) > 1}):
+        raise InputError(f"{manifest}: story names must be unique; repeated: {', '.join(dupes)}")
+    return _with_slugs(stories), problems
+
+
+def _with_slugs(stories: Sequence[tuple[str, tuple[Path, ...]]]) -> list[Story]:
+    taken: set[str] = set()
+    out = []
+    for name, files in stories:
+        base = re.sub(r"[^A-Za-z0-9._-]+", "_", name.replace("/", "__")).strip("._") or "story"
+        slug = base + "_" if base.lower() in RESERVED else base
+        n = 1
+        while slug.lower() in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug.lower())
+        out.append(Story(name, slug, files))
+    return out
+
+
+def settings_key(config: CheckConfig) -> str:
+    """What, besides the inputs, decides a story's report: the settings and the code."""
+    settings = {k: v for k, v in dataclasses.asdict(config).items() if k != "cache_dir"}
+    return json.dumps({"claimcheck": _version("claimcheck"), **settings}, sort_keys=True, default=str)
+
+
+def fingerprint(story: Story, settings: str, decisions: Path | None) -> str:
+    digest = hashlib.sha256(settings.encode())
+    extras = [decisions] if decisions is not None and decisions.is_file() else []
+    for f in [*story.files, *(_sidecars(story)), *extras]:
+        digest.update(f.name.encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(f.read_bytes()).digest())
+        except OSError as exc:  # unreadable now: the run reports it; the key just must differ
+            digest.update(str(exc).encode())
+    return digest.hexdigest()
+
+
+def _sidecars(story: Story) -> list[Path]:
+    return [s for f in story.files if (s := f.with_name(f.name + META_SUFFIX)).is_file()]
+
+
+def decisions_for(story: Story, folder: Path | None) -> Path | None:
+    """A story's decisions file in --decisions DIR: the report page saves decisions-<story>.json."""
+    if folder is None:
+        return None
+    for name in (f"decisions-{story.slug}.json", f"{story.slug}.json"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A story read and split into claims, waiting for its vectors."""
+
+    story: Story
+    documents: tuple[Document, ...]
+    claims: tuple[Claim, ...]
+    problems: tuple[Problem, ...]
+    seconds: float
+
+
+def prepare_story(story: Story, config: CheckConfig) -> Prepared:
+    """Ingest, claims and values: the part before embedding (runs in a worker with --jobs)."""
+    started = time.perf_counter()
+    documents, problems = read_documents(story.files, config)
+    if not documents:
+        raise InputError("no readable articles" + "".join(f"; {p.path} {p.message}" for p in problems))
+    claims = tuple(c for d in documents for c in document_claims(d))
+    return Prepared(story, tuple(documents), claims, tuple(problems), time.perf_counter() - started)
+
+
+def finish_story(
+    prepared: Prepared, vectors: np.ndarray, config: CheckConfig, output: Path, decisions: Path | None
+) -> dict[str, Any]:
+    """Clusters, conflicts and the story's three reports (runs in a worker with --jobs)."""
+    started = time.perf_counter()
+    decided: dict[str, Decision] = read_decisions(decisions) if decisions else {}
+    report = analyse(prepared.documents, prepared.claims, vectors, config, prepared.problems)
+    report = replace(report, story=prepared.story.name, decisions=decided)
+    analysed = time.perf_counter()
+    for fmt in ("json", "html", "csv"):
+        write_report(report, output / f"{prepared.story.slug}.{fmt}", fmt)
+    return {
+        "documents": len(report.documents),
+        "claims": len(report.claims),
+        "conflicts": len(report.conflicts),
+        "by_severity": report.stats["by_severity"],
+        "problems": report.problems,
+        "doc_paths": [d.path for d in report.documents],
+        "stages": {"analyse": analysed - started, "write": time.perf_counter() - analysed},
+    }
+
+
+def run_batch(
+    root: Path,
+    output: Path,
+    config: CheckConfig,
+    *,
+    jobs: int = 1,
+    resume: bool = False,
+    decisions: Path | None = None,
+    embedder: Embedder | None = None,
+    on_story: StoryDone | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> BatchRun:
+    """Check every story under `root`, writing reports to `output` as each finishes and the
+    run's summary (run.json, index.html, conflicts.csv/.parquet) at the end, or at Ctrl-C."""
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC)
+    stories, unassigned = discover_stories(root, exclude=output)
+    if not stories:
+        raise InputError(
+            f"{root}: no story folders with articles (.txt, .md, .html, .json, .jsonl) found"
+            + (f"; {len(unassigned)} other files" if unassigned else "")
+        )
+    output.mkdir(parents=True, exist_ok=True)
+    settings = settings_key(config)
+    previous = _previous_results(output) if resume else {}
+    results: dict[str, StoryResult] = {}
+    todo: list[tuple[Story, str, Path | None]] = []
+    for story in stories:
+        story_decisions = decisions_for(story, decisions)
+        key = fingerprint(story, settings, story_decisions)
+        before = previous.get(story.name)
+        if before is not None and before.fingerprint == key and _outputs_exist(output, before.slug):
+            results[story.name] = replace(before, status="unchanged")
+        else:
+            todo.append((story, key, story_decisions))
+    if on_start:
+        on_start(len(stories), len(stories) - len(todo))
+
+    def record(result: StoryResult) -> None:
+        results[result.name] = result
+        if on_story:
+            on_story(result, len(results), len(stories))
+        _write_summary(output, root, config, stories, results, unassigned, started_at, started, jobs, final=False)
+
+    interrupted = False
+    try:
+        if todo:
+            runner = _run_parallel if jobs > 1 else _run_serial
+            runner(todo, config, output, embedder, record, jobs)
+    except KeyboardInterrupt:
+        interrupted = True
+    for story in stories:
+        if story.name not in results:
+            results[story.name] = StoryResult(
+                story.name, story.slug, "interrupted", "", reason="not run: the batch was interrupted"
+            )
+    run = _write_summary(output, root, config, stories, results, unassigned, started_at, started, jobs, final=True)
+    return replace(run, interrupted=interrupted)
+
+
+Record = Callable[[StoryResult], None]
+
+
+def _run_serial(
+    todo: Sequence[tuple[Story, str, Path | None]],
+    config: CheckConfig,
+    output: Path,
+    embedder: Embedder | None,
+    record: Record,
+    jobs: int,
+) -> None:
+    encode = _Encoder(config, embedder)
+    try:
+        for story, key, story_decisions in todo:
+            t0 = time.perf_counter()
+            try:
+                prepared = prepare_story(story, config)
+                vectors, encode_s = encode(prepared.claims)
+                done = finish_story(prepared, vectors, config, output, story_decisions)
+            except Exception as exc:  # one story's failure is recorded; the run goes on
+                record(_failed(story, key, exc, t0))
+                continue
+            record(_done(story, key, done, prepared, encode_s, t0))
+    finally:
+        encode.close()
+
+
+def _run_parallel(
+    todo: Sequence[tuple[Story, str, Path | None]],
+    config: CheckConfig,
+    output: Path,
+    embedder: Embedder | None,
+    record: Record,
+    jobs: int,
+) -> None:
+    """Workers read, split and analyse; this process alone holds the model and embeds, so
+    the model is loaded once however many workers run."""
+    import multiprocessing
+
+    encode = _Encoder(config, embedder)
+    waiting = list(reversed(todo))
+    prepared_of: dict[Future[Any], tuple[Story, str, Path | None, float]] = {}
+    finished_of: dict[Future[Any], tuple[Prepared, str, float, float]] = {}
+    # forkserver: workers start clean, without this process's model or threads
+    context = multiprocessing.get_context("forkserver")
+    pool = ProcessPoolExecutor(jobs, mp_context=context)
+    try:
+        while waiting or prepared_of or finished_of:
+            # a few stories read ahead per worker keeps the encoder busy and memory bounded
+            while waiting and len(prepared_of) + len(finished_of) < 2 * jobs:
+                story, key, story_decisions = waiting.pop()
+                prepared_of[pool.submit(prepare_story, story, config)] = (
+                    story,
+                    key,
+                    story_decisions,
+                    time.perf_counter(),
+                )
+            ready, _ = wait([*prepared_of, *finished_of], return_when=FIRST_COMPLETED)
+            for future in ready:
+                if future in prepared_of:
+                    story, key, story_decisions, t0 = prepared_of.pop(future)
+                    try:
+                        prepared = future.result()
+                        vectors, encode_s = encode(prepared.claims)
+                    except BrokenProcessPool:
+                        raise
+                    except Exception as exc:
+                        record(_failed(story, key, exc, t0))
+                        continue
+                    job = pool.submit(finish_story, prepared, vectors, config, output, story_decisions)
+                    finished_of[job] = (prepared, key, encode_s, t0)
+                else:
+                    prepared, key, encode_s, t0 = finished_of.pop(future)
+                    try:
+                        record(_done(prepared.story, key, future.result(), prepared, encode_s, t0))
+                    except BrokenProcessPool:
+                        raise
+                    except Exception as exc:
+                        record(_failed(prepared.story, key, exc, t0))
+    except BrokenProcessPool as exc:
+        # a worker died (killed, out of memory): what it held is recorded as failed
+        for story, key, _, t0 in prepared_of.values():
+            record(_failed(story, key, exc, t0))
+        for prepared, key, _, t0 in finished_of.values():
+            record(_failed(prepared.story, key, exc, t0))
+        for story, key, _ in reversed(waiting):
+            record(_failed(story, key, exc, time.perf_counter()))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        encode.close()
+
+
+class _Encoder:
+    """The run's one model and one cache connection; loaded on the first story that needs it."""
+
+    def __init__(self, config: CheckConfig, embedder: Embedder | None) -> None:
+        self.config = config
+        self.embedder = embedder
+        self.cache: Any = None
+        if config.cache_dir is not None:
+            from claimcheck.store import EmbeddingCache
+
+            self.cache = EmbeddingCache(config.cache_dir)
+
+    def __call__(self, claims: Sequence[Claim]) -> tuple[np.ndarray, float]:
+        t0 = time.perf_counter()
+        if self.embedder is None:
+            self.embedder = load_embedder(self.config.model, self.config.batch_size)
+        vectors = embed_texts([c.text for c in claims], self.embedder, self.config.model, self.cache)
+        return vectors, time.perf_counter() - t0
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+
+def _done(story: Story, key: str, done: dict[str, Any], prepared: Prepared, encode_s: float, t0: float) -> StoryResult:
+    return StoryResult(
+        story.name,
+        story.slug,
+        "done",
+        key,
+        documents=done["documents"],
+        claims=done["claims"],
+        conflicts=done["conflicts"],
+        by_severity=done["by_severity"],
+        files=_file_accounts(story, done["doc_paths"], done["problems"]),
+        seconds=time.perf_counter() - t0,
+        stages={"read_and_claims": prepared.seconds, "embed": encode_s, **done["stages"]},
+    )
+
+
+def _failed(story: Story, key: str, exc: BaseException, t0: float) -> StoryResult:
+    reason = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, BrokenProcessPool):
+        reason = "its worker process died (killed or out of memory); run it again with --resume"
+    log.warning("story failed: %s: %s", story.name, reason)
+    return StoryResult(
+        story.name,
+        story.slug,
+        "failed",
+        key,
+        reason=reason,
+        files=tuple({"path": f.name, "read": 0, "problems": []} for f in story.files),
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _file_accounts(story: Story, doc_paths: Sequence[str], problems: Sequence[Problem]) -> tuple[dict[str, Any], ...]:
+    """One entry per input file: how many documents came from it and what was said about it."""
+    accounts = []
+    for f in story.files:
+        said = [p for p in problems if p.path == f.name or p.path.startswith(f.name + "#")]
+        accounts.append(
+            {
+                "path": f.name,
+                "read": sum(p == str(f) for p in doc_paths),
+                "problems": [{"message": p.message, "skipped": p.skipped} for p in said],
+            }
+        )
+    return tuple(accounts)
+
+
+def _outputs_exist(output: Path, slug: str) -> bool:
+    return all((output / f"{slug}.{fmt}").is_file() for fmt in ("json", "html", "csv"))
+
+
+def _previous_results(output: Path) -> dict[str, StoryResult]:
+    """Stories done in the last run into this folder, from its run.json."""
+    path = output / "run.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("%s cannot be read (%s); every story is checked again", path, exc)
+        return {}
+    names = {f.name for f in dataclasses.fields(StoryResult)}
+    results = {}
+    for entry in data.get("stories", []):
+        if entry.get("status") in ("done", "unchanged"):
+            fields = {k: v for k, v in entry.items() if k in names}
+            fields["files"] = tuple(fields.get("files", ()))
+            results[entry["name"]] = StoryResult(**fields)
+    return results
+
+
+def _write_summary(
+    output: Path,
+    root: Path,
+    config: CheckConfig,
+    stories: Sequence[Story],
+    results: dict[str, StoryResult],
+    unassigned: Sequence[Problem],
+    started_at: dt.datetime,
+    started: float,
+    jobs: int,
+    *,
+    final: bool,
+) -> BatchRun:
+    ordered = tuple(results[s.name] for s in stories if s.name in results)
+    run = BatchRun(root, output, ordered, tuple(unassigned), False, time.perf_counter() - started)
+    if final:
+        frame = conflicts_table(output, ordered)
+        write_atomic(output / "conflicts.csv", frame.to_csv(index=False))
+        write_atomic(output / "conflicts.parquet", lambda p: frame.to_parquet(p, index=False))
+        from claimcheck.report import render_batch_index
+
+        write_atomic(output / "index.html", render_batch_index(run_dict(run, config, started_at, jobs, final)))
+    write_atomic(output / "run.json", json.dumps(run_dict(run, config, started_at, jobs, final), indent=2) + "\n")
+    return run
+
+
+def conflicts_table(output: Path, results: Sequence[StoryResult]) -> Any:
+    """One row per conflict value across the stories reported, from each story's CSV."""
+    import pandas as pd
+
+    frames = []
+    for r in results:
+        if r.status in ("done", "unchanged"):
+            frame = pd.read_csv(output / f"{r.slug}.csv", dtype=str, keep_default_na=False)
+            frame.insert(0, "story", r.name)
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["story"])
+    table = pd.concat(frames, ignore_index=True)
+    for column, kind in (("confidence", float), ("n_documents", int)):
+        table[column] = table[column].astype(kind)
+    table["majority"] = table["majority"] == "True"
+    return table
+
+
+def run_dict(run: BatchRun, config: CheckConfig, started_at: dt.datetime, jobs: int, final: bool) -> dict[str, Any]:
+    stories = [dataclasses.asdict(r) for r in run.stories]
+    counts = {s: sum(r.status == s for r in run.stories) for s in STATUSES}
+    stages: dict[str, float] = {}
+    for r in run.stories:
+        if r.status == "done":
+            for stage, seconds in r.stages.items():
+                stages[stage] = stages.get(stage, 0.0) + seconds
+    return {
+        "format": RUN_FORMAT,
+        "complete": final and not counts["interrupted"],
+        "started": started_at.isoformat(timespec="seconds"),
+        "seconds": round(run.seconds, 3),
+        "root": str(run.root),
+        "output": str(run.output),
+        "jobs": jobs,
+        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(config).items()},
+        "model": config.model,
+        "versions": {
+            "python": platform.python_version(),
+            **{p: _version(p) for p in ("claimcheck", "sentence-transformers", "torch", "numpy", "pandas")},
+        },
+        "totals": {
+            "stories": len(run.stories),
+            **counts,
+            "documents": sum(r.documents for r in run.stories),
+            "claims": sum(r.claims for r in run.stories),
+            "conflicts": sum(r.conflicts for r in run.stories),
+            "by_severity": {s: sum(r.by_severity.get(s, 0) for r in run.stories) for s in ("high", "medium", "low")},
+            "files_skipped": sum(
+                any(p["skipped"] for p in f["problems"]) or (f["read"] == 0 and r.status != "failed")
+                for r in run.stories
+                for f in r.files
+            ),
+        },
+        "stage_seconds": {k: round(v, 3) for k, v in stages.items()},
+        "unassigned": [{"path": p.path, "message": p.message} for p in run.unassigned],
+        "stories": stories,
+    }
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None

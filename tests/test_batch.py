@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd  # noqa: TID253 - tests may import it at module level
+import pytest
+from typer.testing import CliRunner
+
+import claimcheck.batch
+from claimcheck.batch import discover_stories
+from claimcheck.cli import app
+from tests.conftest import CountingEmbedder, write
+
+runner = CliRunner()
+HOSTILE = "<script>alert(1)</script>"
+
+
+def three_stories(root: Path) -> Path:
+    """Two stories with a conflict each (one nested a level down), one with a broken file."""
+    write(root / "talks", "a.txt", "Admiral Dong Jun said the talks in Malaysia went well for both sides.\n")
+    write(root / "talks", "b.txt", "Admiral Dong Un said the talks in Malaysia went well for both sides.\n")
+    write(root / "talks", "c.txt", "Defense Minister Dong Jun met his counterpart for talks in Malaysia.\n")
+    write(root / "desk" / "quake", "a.txt", "The earthquake killed 12 people in the northern province on Sunday.\n")
+    write(root / "desk" / "quake", "b.txt", "The earthquake killed 21 people in the northern province on Sunday.\n")
+    write(root / HOSTILE, "a.txt", "The council approved the new budget for the city library on Monday.\n")
+    write(root / HOSTILE, "b.txt", "The council approved the new budget for the city library on Monday evening.\n")
+    write(root / HOSTILE, "broken.txt", b"\x00\x01\x02 not text")
+    write(root, "README.pdf", "not an article\n")
+    return root
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["batch", *args])
+    return result.exit_code, result.stderr
+
+
+def test_batch_writes_every_output(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    root, out = three_stories(tmp_path / "root"), tmp_path / "out"
+    code, err = run(str(root), "-o", str(out))
+    assert code == 0, err
+    assert "broken.txt" in err and "README.pdf" in err  # every file that is not read is named
+    info = json.loads((out / "run.json").read_text())
+    assert info["format"] == "claimcheck-batch-1" and info["complete"]
+    assert info["totals"]["done"] == 3 and info["model"] and info["versions"]["claimcheck"]
+    stories = {s["name"]: s for s in info["stories"]}
+    assert set(stories) == {"talks", "desk/quake", HOSTILE}
+    # every input file is accounted for: read into a story, or said why not
+    accounted = {f"{name}/{f['path']}" for name, s in stories.items() for f in s["files"]}
+    accounted |= {u["path"] for u in info["unassigned"]}
+    on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    assert accounted == on_disk
+    broken = next(f for f in stories[HOSTILE]["files"] if f["path"] == "broken.txt")
+    assert broken["read"] == 0 and "binary" in broken["problems"][0]["message"]
+
+    for s in stories.values():
+        report = json.loads((out / f"{s['slug']}.json").read_text())
+        assert report["stats"]["conflicts"] == s["conflicts"]
+        assert (out / f"{s['slug']}.html").read_text().startswith("<!doctype html>")
+    assert stories["desk/quake"]["slug"] == "desk__quake"
+    assert stories["talks"]["conflicts"] >= 1 and stories["desk/quake"]["by_severity"]["high"] == 1
+
+    table = pd.read_csv(out / "conflicts.csv")
+    parquet = pd.read_parquet(out / "conflicts.parquet")
+    assert len(table) == len(parquet) == sum(len(pd.read_csv(out / f"{s['slug']}.csv")) for s in stories.values())
+    assert set(parquet["story"]) == {"talks", "desk/quake"}
+    assert {"12", "21"} <= set(parquet.loc[parquet["kind"] == "number", "value"].str.split().str[0])
+
+    index = (out / "index.html").read_text()
+    assert 'href="desk__quake.html"' in index and 'href="talks.html"' in index
+    assert HOSTILE not in index and "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+    # the worst story comes first
+    assert index.index("desk/quake") < index.index("&lt;script&gt;")
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_interrupted_run_resumes_where_it_stopped(
+    tmp_path: Path, fake_model: CountingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, out = three_stories(tmp_path / "root"), tmp_path / "out"
+    real_finish = claimcheck.batch.finish_story
+    finished: list[str] = []
+
+    def finish_then_ctrl_c(prepared, *args):  # type: ignore[no-untyped-def]
+        if finished:
+            raise KeyboardInterrupt
+        finished.append(prepared.story.name)
+        return real_finish(prepared, *args)
+
+    monkeypatch.setattr(claimcheck.batch, "finish_story", finish_then_ctrl_c)
+    code, err = run(str(root), "-o", str(out))
+    assert code == 130 and "--resume" in err
+    info = json.loads((out / "run.json").read_text())
+    assert not info["complete"]
+    statuses = {s["name"]: s["status"] for s in info["stories"]}
+    assert sorted(statuses.values()) == ["done", "interrupted", "interrupted"]
+    assert not list(out.glob(".*.tmp"))  # nothing half-written
+    done = finished[0]
+
+    monkeypatch.setattr(claimcheck.batch, "finish_story", real_finish)
+    prepared: list[str] = []
+    real_prepare = claimcheck.batch.prepare_story
+    monkeypatch.setattr(
+        claimcheck.batch,
+        "prepare_story",
+        lambda story, config: prepared.append(story.name) or real_prepare(story, config),
+    )
+    code, err = run(str(root), "-o", str(out), "--resume")
+    assert code == 0, err
+    assert done not in prepared and len(prepared) == 2  # only what the interrupted run left
+    info = json.loads((out / "run.json").read_text())
+    assert info["complete"] and {s["status"] for s in info["stories"]} == {"done", "unchanged"}
+    assert len(pd.read_parquet(out / "conflicts.parquet")) == len(pd.read_csv(out / "conflicts.csv")) > 0
+
+    # nothing changed: nothing is checked; a changed file: only its story is
+    prepared.clear()
+    assert run(str(root), "-o", str(out), "--resume")[0] == 0 and prepared == []
+    write(root / "talks", "c.txt", "Defense Minister Dong Jun met his counterpart for talks in Vietnam.\n")
+    assert run(str(root), "-o", str(out), "--resume")[0] == 0 and prepared == ["talks"]
+
+
+def test_a_failing_story_is_recorded_and_the_run_goes_on(
+    tmp_path: Path, fake_model: CountingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, out = three_stories(tmp_path / "root"), tmp_path / "out"
+    write(root / "empty", "blank.txt", "")
+    real_analyse = claimcheck.batch.analyse
+
+    def crash_on_quake(documents, claims, *args):  # type: ignore[no-untyped-def]
+        if "earthquake" in documents[0].text:
+            raise RuntimeError("clustering blew up")
+        return real_analyse(documents, claims, *args)
+
+    monkeypatch.setattr(claimcheck.batch, "analyse", crash_on_quake)
+    code, err = run(str(root), "-o", str(out))
+    assert code == 0 and "empty" in err
+    info = json.loads((out / "run.json").read_text())
+    stories = {s["name"]: s for s in info["stories"]}
+    assert stories["desk/quake"]["status"] == "failed" and "clustering blew up" in stories["desk/quake"]["reason"]
+    assert stories["empty"]["status"] == "failed" and "blank.txt" in stories["empty"]["reason"]
+    assert stories["talks"]["status"] == "done"
+    index = (out / "index.html").read_text()
+    assert "clustering blew up" in index and not (out / "desk__quake.html").exists()
+    assert run(str(root), "-o", str(out), "--fail-on", "error")[0] == 1
+
+
+def test_parallel_jobs_give_the_same_reports(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    root = three_stories(tmp_path / "root")
+    assert run(str(root), "-o", str(tmp_path / "one"), "-q", "--no-cache")[0] == 0
+    assert run(str(root), "-o", str(tmp_path / "two"), "-q", "--no-cache", "--jobs", "2")[0] == 0
+    for name in ("talks", "desk__quake"):
+        one = json.loads((tmp_path / "one" / f"{name}.json").read_text())["conflicts"]
+        two = json.loads((tmp_path / "two" / f"{name}.json").read_text())["conflicts"]
+        assert one == two and one
+    assert fake_model.calls == 6  # three stories twice, all in this process: no worker loads a model
+
+
+def test_manifest_names_the_stories(tmp_path: Path) -> None:
+    root = three_stories(tmp_path / "root")
+    lines = [
+        {"story": "run", "paths": ["talks"]},
+        {"story": "quake", "paths": ["desk/quake/a.txt", "desk/quake/b.txt", "desk/quake/missing.txt"]},
+    ]
+    write(root, "stories.jsonl", "\n".join(json.dumps(line) for line in lines) + "\nnot json\n")
+    stories, problems = discover_stories(root)
+    assert [(s.name, s.slug, len(s.files)) for s in stories] == [("run", "run_", 3), ("quake", "quake", 2)]
+    said = {p.path: p.message for p in problems}
+    assert "stories.jsonl line 2: desk/quake/missing.txt" in said and "stories.jsonl line 3" in said
+    assert f"{HOSTILE}/a.txt" in said and "README.pdf" in said  # files the manifest leaves out
+
+
+def test_usage_errors(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    code, err = run(str(tmp_path / "missing"), "-o", str(tmp_path / "out"))
+    assert code == 2 and "missing" in err
+    write(tmp_path / "nothing", "notes.pdf", "x")
+    code, err = run(str(tmp_path / "nothing"), "-o", str(tmp_path / "out"))
+    assert code == 2 and "no story folders" in err
+    code, err = run(str(tmp_path / "nothing"), "-o", str(tmp_path / "out"), "--decisions", str(tmp_path / "nope"))
+    assert code == 2 and "--decisions" in err
