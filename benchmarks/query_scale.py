@@ -35,8 +35,8 @@ from claimcheck.embed import embed_texts, load_embedder
 from claimcheck.index import ClaimIndex
 from claimcheck.ingest import read_documents
 from claimcheck.pipeline import document_claims
-from claimcheck.query import content_key, query_claim
-from claimcheck.store import EmbeddingCache
+from claimcheck.query import query_claim
+from claimcheck.store import EmbeddingCache, document_key
 from claimcheck.types import Document
 
 SWAPS = [
@@ -114,7 +114,7 @@ def build(db: Path, corpus: Path, target: int, config: CheckConfig) -> None:
                 claims = [document_claims(d) for d in varied]
                 texts = [c.text for cs in claims for c in cs]
                 vectors = embed_texts(texts, embedder, config.model, cache)
-                entries = [(d, content_key(d), cs) for d, cs in zip(varied, claims, strict=True)]
+                entries = [(d, document_key(d), cs) for d, cs in zip(varied, claims, strict=True)]
                 index.put_documents(f"{name}~{copy}", str(corpus / name), entries, vectors, config.model)
             done = index.count()
             rate = done / (time.perf_counter() - started)

@@ -27,8 +27,9 @@ from claimcheck.config import CheckConfig
 from claimcheck.embed import Embedder, embed_texts, load_embedder
 from claimcheck.errors import InputError
 from claimcheck.ingest import META_SUFFIX, SUPPORTED, read_documents
-from claimcheck.pipeline import analyse, document_claims
+from claimcheck.pipeline import analyse, cached_claims
 from claimcheck.report import read_decisions, write_atomic, write_report
+from claimcheck.store import EmbeddingCache
 from claimcheck.types import Claim, Decision, Document, Problem
 
 log = logging.getLogger(__name__)
@@ -79,39 +80,73 @@ StoryDone = Callable[[StoryResult, int, int], None]
 
 
 def discover_stories(root: Path, exclude: Path | None = None) -> tuple[list[Story], list[Problem]]:
-    """Every folder under `root` that holds article files directly is one story; or, when
-    `root` is (or holds) a stories.jsonl manifest, the stories it names. Files that belong to
-    no story are returned as problems, so that every file is accounted for."""
+    """Every folder under `root` that holds article files directly, and no story folders below
+    it, is one story; or, when `root` is (or holds) a stories.jsonl manifest, the stories it
+    names. Files that belong to no story are returned as problems: every file is accounted for."""
     if not root.exists():
         raise InputError(f"{root}: no such folder; give the folder that holds the story folders")
-    manifest = root if root.is_file() else root / MANIFEST
-    if manifest.is_file():
+    if root.is_file():
+        return _manifest_stories(root, exclude)
+    manifest = root / MANIFEST
+    if manifest.is_file() and _is_manifest(manifest):
         return _manifest_stories(manifest, exclude)
-    if not root.is_dir():
-        raise InputError(f"{root}: not a folder; give a folder of story folders or a {MANIFEST} manifest")
+    folders = dict(_folders(root, exclude))
+    holding = {f for f, files in folders.items() if any(_is_article(x) for x in files)}
+    # a folder with story folders below it is a desk, not a story: its own files are loose
+    desks = {parent for f in holding for parent in f.parents if parent in holding}
     stories: list[tuple[str, tuple[Path, ...]]] = []
     unassigned: list[Problem] = []
-    for folder, files in _folders(root, exclude):
-        if any(f.suffix.lower() in SUPPORTED and not f.name.endswith(META_SUFFIX) for f in files):
+    for folder, files in folders.items():
+        if folder in holding and folder not in desks:
             name = folder.relative_to(root).as_posix() if folder != root else root.resolve().name
             stories.append((name, tuple(f for f in files if not f.name.endswith(META_SUFFIX))))
-        else:
-            unassigned += [
+            continue
+        why = (
+            "lies beside story folders, so it is in no story; move it into its story's folder"
+            if folder in desks
+            else "lies in a folder with no article files, so it is in no story; "
+            "move it into a story folder or convert it to .txt/.html/.md/.json"
+        )
+        if folder == root and manifest.is_file():
+            unassigned.append(
                 Problem(
-                    f.relative_to(root).as_posix(),
-                    "lies in a folder with no article files, so it is in no story; "
-                    "move it into a story folder or convert it to .txt/.html/.md/.json",
+                    MANIFEST,
+                    'is not a claimcheck manifest (its lines lack "story" and "paths"), so the story '
+                    "folders were used instead",
+                    skipped=False,
                 )
-                for f in files
-            ]
+            )
+        unassigned += [Problem(f.relative_to(root).as_posix(), why) for f in files if f != manifest]
     return _with_slugs(stories), unassigned
 
 
+def _is_article(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED and not path.name.endswith(META_SUFFIX)
+
+
+def _is_manifest(path: Path) -> bool:
+    """A stories.jsonl of ours, rather than another tool's file of the same name."""
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        first = next((line for line in lines if line.strip()), "")
+    try:
+        entry = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(entry, dict) and "story" in entry and "paths" in entry
+
+
 def _folders(root: Path, exclude: Path | None) -> Iterator[tuple[Path, list[Path]]]:
+    # linked folders are followed (desks link stories in), but not a link back to a folder
+    # the walk is inside, so a link loop cannot make it endless
     skip = exclude.resolve() if exclude is not None else None
-    for folder, dirs, names in os.walk(root):
+    for folder, dirs, names in os.walk(root, followlinks=True):
         here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip)
+        inside = {here.resolve(), *here.resolve().parents}
+        dirs[:] = [
+            d
+            for d in sorted(dirs)
+            if not d.startswith(".") and (real := (here / d).resolve()) != skip and real not in inside
+        ]
         files = sorted(here / n for n in names if not n.startswith("."))
         if files:
             yield here, files
@@ -224,7 +259,14 @@ def prepare_story(story: Story, config: CheckConfig) -> Prepared:
     documents, problems = read_documents(story.files, config)
     if not documents:
         raise InputError("no readable articles" + "".join(f"; {p.path} {p.message}" for p in problems))
-    claims = tuple(c for d in documents for c in document_claims(d))
+    if config.cache_dir is None:
+        claims = tuple(cached_claims(documents, None))
+    else:
+        cache = EmbeddingCache(config.cache_dir)
+        try:
+            claims = tuple(cached_claims(documents, cache))
+        finally:
+            cache.close()
     return Prepared(story, tuple(documents), claims, tuple(problems), time.perf_counter() - started)
 
 
@@ -410,16 +452,18 @@ class _Encoder:
         self.embedder = embedder
         self.cache: Any = None
         if config.cache_dir is not None:
-            from claimcheck.store import EmbeddingCache
-
             self.cache = EmbeddingCache(config.cache_dir)
 
     def __call__(self, claims: Sequence[Claim]) -> tuple[np.ndarray, float]:
         t0 = time.perf_counter()
+        vectors = embed_texts([c.text for c in claims], self._embed, self.config.model, self.cache)
+        return vectors, time.perf_counter() - t0
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        # loaded only when the cache lacks a text: a warm rerun never loads the model
         if self.embedder is None:
             self.embedder = load_embedder(self.config.model, self.config.batch_size)
-        vectors = embed_texts([c.text for c in claims], self.embedder, self.config.model, self.cache)
-        return vectors, time.perf_counter() - t0
+        return self.embedder(texts)
 
     def close(self) -> None:
         if self.cache is not None:

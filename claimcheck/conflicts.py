@@ -56,6 +56,8 @@ SYNONYMS = [
     {"win", "won", "beat", "defeat"},
     {"attend", "join"},
 ]
+# stem -> the synonym groups it is in, so a pair is checked by one set intersection
+SYNONYM_GROUPS = {w: frozenset(n for n, g in enumerate(SYNONYMS) if w in g) for g in SYNONYMS for w in g}
 # "in X", "20 miles north of X", and the state or country in "in Malibu, California"
 LOCATIVE_BEFORE = re.compile(
     r"\b(?i:in|at|inside|near|outside|(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of)"
@@ -297,7 +299,7 @@ def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Val
 
 
 def _synonyms(x: str, y: str) -> bool:
-    return any(x in group and y in group for group in SYNONYMS)
+    return bool(SYNONYM_GROUPS.get(x, frozenset()) & SYNONYM_GROUPS.get(y, frozenset()))
 
 
 WORDS = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")

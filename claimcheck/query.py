@@ -8,7 +8,6 @@ against it (conflicts.compare_claims) into a verdict per source.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections import defaultdict
@@ -25,6 +24,7 @@ from claimcheck.errors import InputError
 from claimcheck.index import ClaimIndex
 from claimcheck.ingest import SUPPORTED, read_documents
 from claimcheck.pipeline import Progress, document_claims, story_name
+from claimcheck.store import document_key
 from claimcheck.types import VERDICTS, Answer, Claim, Document, Match, Problem, SourceAnswer
 from claimcheck.values import extract_values
 
@@ -113,12 +113,6 @@ def _articles_in(folder: Path) -> Iterator[Path]:
     return (f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
 
 
-def content_key(document: Document) -> str:
-    """Changes when the text or what the report shows about the document changes."""
-    fields = [document.text, document.title, document.source, document.url, str(document.published)]
-    return hashlib.sha256("\x1f".join(f or "" for f in fields).encode()).hexdigest()
-
-
 def add_to_index(
     index: ClaimIndex,
     paths: Sequence[str | Path],
@@ -148,7 +142,7 @@ def add_to_index(
             if n == 1:
                 problems = beside + problems
             known = index.document_hashes(name)
-            changed = [(d, content_key(d)) for d in documents if known.get(d.id) != content_key(d)]
+            changed = [(d, document_key(d)) for d in documents if known.get(d.id) != document_key(d)]
             claims = [document_claims(d) for d, _ in changed]
             texts = [c.text for cs in claims for c in cs]
             vectors = embed_texts(texts, embed, config.model, cache)

@@ -1,13 +1,20 @@
-"""Embedding cache: (model, text hash) -> vector in SQLite, so unchanged text is never re-embedded."""
+"""The cache, one SQLite file: (model, text hash) -> vector, so unchanged text is never
+re-embedded; and (document, extraction code) -> its claims with values, so an unchanged
+article is not split and parsed again."""
 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from claimcheck.types import Claim, Document
 
 SCHEMA = """
 create table if not exists embeddings (
@@ -15,7 +22,11 @@ create table if not exists embeddings (
     hash text not null,
     vector blob not null,
     primary key (model, hash)
-)
+);
+create table if not exists claims (
+    key text primary key,
+    claims blob not null
+);
 """
 
 
@@ -31,7 +42,7 @@ class EmbeddingCache:
         self.path = directory / "embeddings.sqlite"
         self._db = sqlite3.connect(self.path)
         self._db.execute("pragma journal_mode=wal")  # a batch run and a scan may share the cache
-        self._db.execute(SCHEMA)
+        self._db.executescript(SCHEMA)
 
     def get(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Cached vectors for the texts that have one, keyed by content hash."""
@@ -55,5 +66,34 @@ class EmbeddingCache:
         with self._db:
             self._db.executemany("insert or replace into embeddings values (?, ?, ?)", rows)
 
+    def get_claims(self, keys: Sequence[str]) -> dict[str, tuple[Claim, ...]]:
+        """Claims stored under the keys that have them. The file is the user's own cache, written
+        only by claimcheck, so unpickling it is as safe as the code that wrote it."""
+        found: dict[str, tuple[Claim, ...]] = {}
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i : i + 500])
+            rows = self._db.execute(
+                f"select key, claims from claims where key in ({','.join('?' * len(chunk))})", chunk
+            )
+            for key, blob in rows:
+                try:
+                    found[key] = pickle.loads(blob)
+                except Exception:  # written by a claimcheck whose types differ: extract again
+                    continue
+        return found
+
+    def put_claims(self, items: dict[str, tuple[Claim, ...]]) -> None:
+        with self._db:
+            self._db.executemany(
+                "insert or replace into claims values (?, ?)",
+                [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()],
+            )
+
     def close(self) -> None:
         self._db.close()
+
+
+def document_key(document: Document) -> str:
+    """Changes when the text or what the report shows about the document changes."""
+    fields = [document.text, document.title, document.source, document.url, str(document.published)]
+    return hashlib.sha256("\x1f".join(f or "" for f in fields).encode()).hexdigest()

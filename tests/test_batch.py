@@ -177,3 +177,13 @@ def test_usage_errors(tmp_path: Path, fake_model: CountingEmbedder) -> None:
     assert code == 2 and "no story folders" in err
     code, err = run(str(tmp_path / "nothing"), "-o", str(tmp_path / "out"), "--decisions", str(tmp_path / "nope"))
     assert code == 2 and "--decisions" in err
+
+
+def test_files_beside_story_folders_and_a_foreign_manifest_are_reported(tmp_path: Path) -> None:
+    root = three_stories(tmp_path / "root")
+    write(root, "README.md", "# About this archive\n")
+    write(root, "stories.jsonl", json.dumps({"story_id": "talks", "doc_ids": ["a"]}) + "\n")
+    stories, problems = discover_stories(root)
+    assert sorted(s.name for s in stories) == sorted(["talks", "desk/quake", HOSTILE])
+    said = {p.path: p.message for p in problems}
+    assert "beside story folders" in said["README.md"] and "not a claimcheck manifest" in said["stories.jsonl"]

@@ -3,9 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from claimcheck import pipeline
 from claimcheck.embed import embed_texts
 from claimcheck.store import EmbeddingCache
+from claimcheck.types import Document
 from tests.conftest import CountingEmbedder
 
 
@@ -22,4 +25,26 @@ def test_second_embedding_of_same_texts_embeds_nothing(tmp_path: Path) -> None:
     np.testing.assert_array_equal(first, second)
     embed_texts(texts, embedder, "other-model", cache)  # the key includes the model
     assert embedder.texts == 4
+    cache.close()
+
+
+def test_claims_of_unchanged_documents_come_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = [
+        Document("a.txt", "a.txt", "Admiral Dong Jun met Hegseth in Kuala Lumpur on Friday. Talks resumed."),
+        Document("b.txt", "b.txt", "Dong Un met Hegseth. The talks have not restarted."),
+    ]
+    extracted: list[str] = []
+    real = pipeline.document_claims
+    monkeypatch.setattr(pipeline, "document_claims", lambda d: extracted.append(d.id) or real(d))
+    cache = EmbeddingCache(tmp_path)
+    first = pipeline.cached_claims(docs, cache)
+    assert extracted == ["a.txt", "b.txt"] and first == [c for d in docs for c in real(d)]
+    assert pipeline.cached_claims(docs, cache) == first and len(extracted) == 2
+    # a changed document, or changed extraction code, is extracted again
+    changed = [docs[0], Document("b.txt", "b.txt", "Dong Jun met Hegseth.")]
+    assert [c.text for c in pipeline.cached_claims(changed, cache)][-1] == "Dong Jun met Hegseth."
+    assert extracted[2:] == ["b.txt"]
+    monkeypatch.setattr(pipeline, "extraction_version", lambda: "another version")
+    pipeline.cached_claims(docs, cache)
+    assert extracted[3:] == ["a.txt", "b.txt"]
     cache.close()
