@@ -462,7 +462,7 @@ class _Encoder:
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         # loaded only when the cache lacks a text: a warm rerun never loads the model
         if self.embedder is None:
-            self.embedder = load_embedder(self.config.model, self.config.batch_size)
+            self.embedder = load_embedder(self.config.model, self.config.batch_size, self.config.backend)
         return self.embedder(texts)
 
     def close(self) -> None:
@@ -606,7 +606,10 @@ def run_dict(run: BatchRun, config: CheckConfig, started_at: dt.datetime, jobs: 
         "model": config.model,
         "versions": {
             "python": platform.python_version(),
-            **{p: _version(p) for p in ("claimcheck", "sentence-transformers", "torch", "numpy", "pandas")},
+            **{
+                p: _version(p)
+                for p in ("claimcheck", "onnxruntime", "sentence-transformers", "torch", "numpy", "pandas")
+            },
         },
         "totals": {
             "stories": len(run.stories),

@@ -513,7 +513,7 @@ def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60
             continue
         mentions = []
         for doc, forms in sorted(names.items()):
-            titles = {k: t for name in forms for k, t in titles_of.get((doc, name), {}).items()}
+            titles = {k: t for name in sorted(forms) for k, t in titles_of.get((doc, name), {}).items()}
             mentions.append(EntityMention(doc, tuple(sorted(forms)), tuple(sorted((t, k) for k, t in titles.items()))))
         entities.append(Entity(_display_name(members), "person", tuple(mentions)))
     orgs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))

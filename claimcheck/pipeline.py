@@ -107,7 +107,7 @@ def check_documents(
         step("claims", n, len(documents))
     if embedder is None:
         step("loading model", 0, 1)
-        embedder = load_embedder(config.model, config.batch_size)
+        embedder = load_embedder(config.model, config.batch_size, config.backend)
     cache = None
     if config.cache_dir is not None:
         from claimcheck.store import EmbeddingCache

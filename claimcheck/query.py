@@ -59,7 +59,7 @@ class LazyEmbedder:
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         if self.embedder is None:
-            self.embedder = load_embedder(self.config.model, self.config.batch_size)
+            self.embedder = load_embedder(self.config.model, self.config.batch_size, self.config.backend)
         return self.embedder(texts)
 
 

@@ -50,7 +50,7 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> CountingEmbedder:
     """Make every scan, including the CLI's, use the hashing embedder."""
     embedder = CountingEmbedder()
     for module in ("claimcheck.pipeline", "claimcheck.query", "claimcheck.batch"):
-        monkeypatch.setattr(f"{module}.load_embedder", lambda model, batch_size=64: embedder)
+        monkeypatch.setattr(f"{module}.load_embedder", lambda model, batch_size=64, backend="onnx": embedder)
     return embedder
 
 

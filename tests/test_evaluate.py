@@ -101,7 +101,7 @@ def test_evaluate_counts_noise_recall_and_false_flags(tmp_path: Path) -> None:
 
 
 def test_eval_command_writes_table_and_json(tmp_path: Path, fake_model: CountingEmbedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("claimcheck.embed.load_embedder", lambda model, batch_size=64: fake_model)
+    monkeypatch.setattr("claimcheck.embed.load_embedder", lambda model, batch_size=64, backend="onnx": fake_model)
     two_stories(tmp_path / "corpus")
     out = tmp_path / "out"
     runner = CliRunner()

@@ -32,8 +32,19 @@ class OutputFormat(str, Enum):  # noqa: UP042
     csv = "csv"
 
 
+class Backend(str, Enum):  # noqa: UP042
+    onnx = "onnx"
+    torch = "torch"
+
+
 PathsArg = Annotated[list[str], typer.Argument(help="Article files or folders ('-' reads stdin).", show_default=False)]
 ModelOpt = Annotated[str, typer.Option("--model", help="sentence-transformers model name or local path.")]
+BackendOpt = Annotated[
+    Backend,
+    typer.Option(
+        "--backend", help="Encoder for the bundled model: onnxruntime, or torch through sentence-transformers."
+    ),
+]
 CacheOpt = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
     typer.Option("--cache-dir", help=f"Embedding cache folder (default: ${CACHE_ENV}, else ~/.cache/claimcheck)."),
@@ -43,8 +54,14 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on st
 VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="Log more (-v info, -vv debug).")]
 
 
-def build_config(model: str, cache_dir: Path | None, no_cache: bool) -> CheckConfig:
-    return CheckConfig(model=model, cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
+def build_config(
+    model: str, cache_dir: Path | None, no_cache: bool, backend: Backend | str = Backend.onnx
+) -> CheckConfig:
+    return CheckConfig(
+        model=model,
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+        backend=Backend(backend).value,
+    )
 
 
 class Progress:

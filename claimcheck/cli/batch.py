@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from claimcheck.cli._app import (
+    Backend,
+    BackendOpt,
     CacheOpt,
     ModelOpt,
     NoCacheOpt,
@@ -59,6 +61,7 @@ def batch(
         typer.Option("--fail-on", help="Exit 1 if a story failed (error) or had conflicts at this severity or above."),
     ] = None,
     model: ModelOpt = DEFAULT_MODEL,
+    backend: BackendOpt = Backend.onnx,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -75,7 +78,7 @@ def batch(
         run = run_batch(
             root,
             output,
-            build_config(model, cache_dir, no_cache),
+            build_config(model, cache_dir, no_cache, backend),
             jobs=jobs,
             resume=resume,
             decisions=decisions,

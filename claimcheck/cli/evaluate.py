@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from claimcheck.cli._app import (
+    Backend,
+    BackendOpt,
     CacheOpt,
     ModelOpt,
     NoCacheOpt,
@@ -37,6 +39,7 @@ def evaluate_corpus(
     ),
     out: Annotated[Path, typer.Option("--out", help="Folder for quality.md and quality.json.")] = Path("reports"),
     model: ModelOpt = DEFAULT_MODEL,
+    backend: BackendOpt = Backend.onnx,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -53,13 +56,13 @@ def evaluate_corpus(
         kinds = ev.parse_kinds(types)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    config = build_config(model, cache_dir, no_cache)
+    config = build_config(model, cache_dir, no_cache, backend)
     progress = Progress(not quiet)
     try:
         corpus_stories = ev.load_corpus(corpus, stories, story)
         if not corpus_stories:
             raise fail(f"{corpus}: no story folders found")
-        embedder = load_embedder(config.model, config.batch_size)
+        embedder = load_embedder(config.model, config.batch_size, config.backend)
         result = ev.evaluate(
             corpus_stories,
             config,

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from claimcheck.cli._app import (
+    Backend,
+    BackendOpt,
     CacheOpt,
     NoCacheOpt,
     Progress,
@@ -78,6 +80,7 @@ def query(
         typer.Option("--output", "-o", help="Write here instead of stdout."),
     ] = None,
     model: IndexModelOpt = None,
+    backend: BackendOpt = Backend.onnx,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -98,10 +101,10 @@ def query(
             if not db.exists():
                 raise fail(f"{db}: no such index; build one with `claimcheck index add FOLDER --db {db}`")
             with _open(db) as index:
-                config = build_config(model or index.model or DEFAULT_MODEL, cache_dir, no_cache)
+                config = build_config(model or index.model or DEFAULT_MODEL, cache_dir, no_cache, backend)
                 answer = query_claim(claim, index, config, story=story, top=top)
         else:
-            config = build_config(model or DEFAULT_MODEL, cache_dir, no_cache)
+            config = build_config(model or DEFAULT_MODEL, cache_dir, no_cache, backend)
             answer, added = query_folder(claim, paths or [], config, top=top, progress=progress)
             progress.close()
             for a in added:
@@ -136,6 +139,7 @@ def index_add(
         typer.Option("--story", help="Name the story (default: its folder's name)."),
     ] = None,
     model: IndexModelOpt = None,
+    backend: BackendOpt = Backend.onnx,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -148,7 +152,7 @@ def index_add(
     progress = Progress(not quiet)
     try:
         with _open(db) as index:
-            config = build_config(model or index.model or DEFAULT_MODEL, cache_dir, no_cache)
+            config = build_config(model or index.model or DEFAULT_MODEL, cache_dir, no_cache, backend)
             added = add_to_index(index, paths, config, story=story, progress=progress)
             total = index.count()
     except ClaimcheckError as exc:

@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from claimcheck.cli._app import (
+    Backend,
+    BackendOpt,
     CacheOpt,
     ModelOpt,
     NoCacheOpt,
@@ -52,6 +54,7 @@ def scan(
         ),
     ] = None,
     model: ModelOpt = DEFAULT_MODEL,
+    backend: BackendOpt = Backend.onnx,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -71,7 +74,7 @@ def scan(
     progress = Progress(not quiet)
     try:
         decided = read_decisions(decisions) if decisions else {}
-        report = run_scan(paths, build_config(model, cache_dir, no_cache), progress=progress)
+        report = run_scan(paths, build_config(model, cache_dir, no_cache, backend), progress=progress)
     except ClaimcheckError as exc:
         progress.close()
         raise fail(str(exc)) from None
