@@ -339,8 +339,7 @@ def run_batch(
     interrupted = False
     try:
         if todo:
-            runner = _run_parallel if jobs > 1 else _run_serial
-            runner(todo, config, output, embedder, record, jobs)
+            _run(todo, config, output, embedder, record, jobs)
     except KeyboardInterrupt:
         interrupted = True
     for story in stories:
@@ -353,9 +352,14 @@ def run_batch(
 
 
 Record = Callable[[StoryResult], None]
+Job = tuple[Story, str, "Path | None", float]  # story, fingerprint, decisions file, when it was queued
+# Claims embedded per encoder call. Stories are read ahead and embedded together: one call
+# over a few thousand claims batches them by length with less padding than one call per
+# story (ECB+: 68 s per story against 55 s in one call).
+EMBED_CHUNK = 4096
 
 
-def _run_serial(
+def _run(
     todo: Sequence[tuple[Story, str, Path | None]],
     config: CheckConfig,
     output: Path,
@@ -363,85 +367,79 @@ def _run_serial(
     record: Record,
     jobs: int,
 ) -> None:
+    """Read and analyse stories (in `jobs` worker processes when more than one) while this
+    process alone holds the model and embeds, so the model is loaded once however many
+    workers run."""
     encode = _Encoder(config, embedder)
+    pool: Any = _Inline() if jobs == 1 else _pool(jobs)
+    waiting: list[Job] = [(story, key, decisions, 0.0) for story, key, decisions in reversed(todo)]
+    reading: dict[Future[Prepared], Job] = {}
+    analysing: dict[Future[dict[str, Any]], tuple[Job, Prepared, float]] = {}
+    read: list[tuple[Job, Prepared]] = []  # waiting for vectors
+
+    def settle(future: Future[Any]) -> None:
+        job = reading.pop(future) if future in reading else analysing[future][0]
+        try:
+            result = future.result()
+        except BrokenProcessPool:
+            raise
+        except Exception as exc:  # one story's failure is recorded; the run goes on
+            analysing.pop(future, None)
+            record(_failed(job[0], job[1], exc, job[3]))
+            return
+        if future in analysing:
+            _, prepared, seconds = analysing.pop(future)
+            record(_done(job[0], job[1], result, prepared, seconds, job[3]))
+        else:
+            read.append((job, result))
+
     try:
-        for story, key, story_decisions in todo:
-            t0 = time.perf_counter()
-            try:
-                prepared = prepare_story(story, config)
-                vectors, encode_s = encode(prepared.claims)
-                done = finish_story(prepared, vectors, config, output, story_decisions)
-            except Exception as exc:  # one story's failure is recorded; the run goes on
-                record(_failed(story, key, exc, t0))
-                continue
-            record(_done(story, key, done, prepared, encode_s, t0))
-    finally:
-        encode.close()
-
-
-def _run_parallel(
-    todo: Sequence[tuple[Story, str, Path | None]],
-    config: CheckConfig,
-    output: Path,
-    embedder: Embedder | None,
-    record: Record,
-    jobs: int,
-) -> None:
-    """Workers read, split and analyse; this process alone holds the model and embeds, so
-    the model is loaded once however many workers run."""
-    import multiprocessing
-
-    encode = _Encoder(config, embedder)
-    waiting = list(reversed(todo))
-    prepared_of: dict[Future[Any], tuple[Story, str, Path | None, float]] = {}
-    finished_of: dict[Future[Any], tuple[Prepared, str, float, float]] = {}
-    # forkserver: workers start clean, without this process's model or threads
-    context = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(jobs, mp_context=context)
-    try:
-        while waiting or prepared_of or finished_of:
-            # a few stories read ahead per worker keeps the encoder busy and memory bounded
-            while waiting and len(prepared_of) + len(finished_of) < 2 * jobs:
-                story, key, story_decisions = waiting.pop()
-                prepared_of[pool.submit(prepare_story, story, config)] = (
-                    story,
-                    key,
-                    story_decisions,
-                    time.perf_counter(),
-                )
-            ready, _ = wait([*prepared_of, *finished_of], return_when=FIRST_COMPLETED)
-            for future in ready:
-                if future in prepared_of:
-                    story, key, story_decisions, t0 = prepared_of.pop(future)
-                    try:
-                        prepared = future.result()
-                        vectors, encode_s = encode(prepared.claims)
-                    except BrokenProcessPool:
-                        raise
-                    except Exception as exc:
-                        record(_failed(story, key, exc, t0))
-                        continue
-                    job = pool.submit(finish_story, prepared, vectors, config, output, story_decisions)
-                    finished_of[job] = (prepared, key, encode_s, t0)
-                else:
-                    prepared, key, encode_s, t0 = finished_of.pop(future)
-                    try:
-                        record(_done(prepared.story, key, future.result(), prepared, encode_s, t0))
-                    except BrokenProcessPool:
-                        raise
-                    except Exception as exc:
-                        record(_failed(prepared.story, key, exc, t0))
+        while waiting or reading or analysing or read:
+            pending = sum(len(p.claims) for _, p in read)
+            while waiting and len(reading) < 2 * jobs and pending < EMBED_CHUNK:
+                story, key, decisions, _ = waiting.pop()
+                reading[pool.submit(prepare_story, story, config)] = (story, key, decisions, time.perf_counter())
+            if read and (pending >= EMBED_CHUNK or not (reading or waiting)):
+                batch, read = read, []
+                for (job, prepared), (vectors, seconds) in zip(batch, encode.many([p for _, p in batch]), strict=True):
+                    future = pool.submit(finish_story, prepared, vectors, config, output, job[2])
+                    analysing[future] = (job, prepared, seconds)
+                    if future.done():  # run in this process: recorded before the next story starts
+                        settle(future)
+            running: list[Future[Any]] = [*reading, *analysing]
+            if running:
+                for future in wait(running, return_when=FIRST_COMPLETED)[0]:
+                    settle(future)
     except BrokenProcessPool as exc:
-        # a worker died (killed, out of memory): what it held is recorded as failed
-        for story, key, _, t0 in prepared_of.values():
-            record(_failed(story, key, exc, t0))
-        for prepared, key, _, t0 in finished_of.values():
-            record(_failed(prepared.story, key, exc, t0))
-        for story, key, _ in reversed(waiting):
-            record(_failed(story, key, exc, time.perf_counter()))
+        # a worker died (killed, out of memory): every story not yet reported is recorded as failed
+        held = [*reading.values(), *(j for j, _, _ in analysing.values()), *(j for j, _ in read), *reversed(waiting)]
+        for story, key, _, t0 in held:
+            record(_failed(story, key, exc, t0 or time.perf_counter()))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         encode.close()
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    # forkserver: workers start clean, without this process's model, threads or open files
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"))
+
+
+class _Inline:
+    """The executor of --jobs 1: runs each job at once, in this process."""
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
 
 
 class _Encoder:
@@ -454,10 +452,19 @@ class _Encoder:
         if config.cache_dir is not None:
             self.cache = EmbeddingCache(config.cache_dir)
 
-    def __call__(self, claims: Sequence[Claim]) -> tuple[np.ndarray, float]:
+    def many(self, stories: Sequence[Prepared]) -> list[tuple[np.ndarray, float]]:
+        """Each story's vectors from one encoder call, and its share of the time it took."""
         t0 = time.perf_counter()
-        vectors = embed_texts([c.text for c in claims], self._embed, self.config.model, self.cache)
-        return vectors, time.perf_counter() - t0
+        texts = [c.text for p in stories for c in p.claims]
+        vectors = embed_texts(texts, self._embed, self.config.model, self.cache) if texts else None
+        seconds = time.perf_counter() - t0
+        out, at = [], 0
+        for p in stories:
+            n = len(p.claims)
+            part = vectors[at : at + n] if vectors is not None else np.zeros((0, 0), dtype=np.float32)
+            out.append((part, seconds * n / max(len(texts), 1)))
+            at += n
+        return out
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         # loaded only when the cache lacks a text: a warm rerun never loads the model
