@@ -330,11 +330,19 @@ def run_batch(
     if on_start:
         on_start(len(stories), len(stories) - len(todo))
 
+    last_write = 0.0
+
     def record(result: StoryResult) -> None:
+        nonlocal last_write
         results[result.name] = result
         if on_story:
             on_story(result, len(results), len(stories))
-        _write_summary(output, root, config, stories, results, unassigned, started_at, started, jobs, final=False)
+        # run.json is what --resume reads, so it is kept current; but rewriting it for every
+        # story of hundreds costs time that grows with the run, so at most once a second
+        # (a crash loses at most that second's stories, which the next --resume redoes)
+        if time.perf_counter() - last_write >= 1.0:
+            _write_summary(output, root, config, stories, results, unassigned, started_at, started, jobs, final=False)
+            last_write = time.perf_counter()
 
     interrupted = False
     try:

@@ -187,3 +187,20 @@ def test_files_beside_story_folders_and_a_foreign_manifest_are_reported(tmp_path
     assert sorted(s.name for s in stories) == sorted(["talks", "desk/quake", HOSTILE])
     said = {p.path: p.message for p in problems}
     assert "beside story folders" in said["README.md"] and "not a claimcheck manifest" in said["stories.jsonl"]
+
+
+def test_decisions_folder_reaches_each_story(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    root, out, decided = three_stories(tmp_path / "root"), tmp_path / "out", tmp_path / "decisions"
+    assert run(str(root), "-o", str(out), "-q")[0] == 0
+    conflict = json.loads((out / "talks.json").read_text())["conflicts"][0]
+    decision = {"status": "dismissed", "note": "checked with the ministry"}
+    write(
+        decided,
+        "decisions-talks.json",
+        json.dumps({"format": "claimcheck-decisions-1", "decisions": {conflict["key"]: decision}}),
+    )
+    assert run(str(root), "-o", str(out), "-q", "--resume", "--decisions", str(decided))[0] == 0
+    info = {s["name"]: s["status"] for s in json.loads((out / "run.json").read_text())["stories"]}
+    assert info["talks"] == "done" and info["desk/quake"] == "unchanged"  # a new decisions file re-runs its story
+    reviewed = json.loads((out / "talks.json").read_text())["conflicts"]
+    assert next(c for c in reviewed if c["key"] == conflict["key"])["review"]["status"] == "dismissed"
