@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from claimcheck.config import CheckConfig
-from claimcheck.embed import Embedder, embed_texts, load_embedder
+from claimcheck.embed import Embedder, LazyEmbedder, embed_texts
 from claimcheck.errors import InputError
 from claimcheck.ingest import META_SUFFIX, SUPPORTED, read_documents
 from claimcheck.pipeline import analyse, cached_claims
@@ -455,7 +455,8 @@ class _Encoder:
 
     def __init__(self, config: CheckConfig, embedder: Embedder | None) -> None:
         self.config = config
-        self.embedder = embedder
+        # loaded only when the cache lacks a text: a warm rerun never loads the model
+        self.embed = LazyEmbedder(config, embedder)
         self.cache: Any = None
         if config.cache_dir is not None:
             self.cache = EmbeddingCache(config.cache_dir)
@@ -464,7 +465,7 @@ class _Encoder:
         """Each story's vectors from one encoder call, and its share of the time it took."""
         t0 = time.perf_counter()
         texts = [c.text for p in stories for c in p.claims]
-        vectors = embed_texts(texts, self._embed, self.config.model, self.cache) if texts else None
+        vectors = embed_texts(texts, self.embed, self.config.model, self.cache) if texts else None
         seconds = time.perf_counter() - t0
         out, at = [], 0
         for p in stories:
@@ -473,12 +474,6 @@ class _Encoder:
             out.append((part, seconds * n / max(len(texts), 1)))
             at += n
         return out
-
-    def _embed(self, texts: Sequence[str]) -> np.ndarray:
-        # loaded only when the cache lacks a text: a warm rerun never loads the model
-        if self.embedder is None:
-            self.embedder = load_embedder(self.config.model, self.config.batch_size, self.config.backend)
-        return self.embedder(texts)
 
     def close(self) -> None:
         if self.cache is not None:

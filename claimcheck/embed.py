@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from claimcheck.config import DEFAULT_MODEL, default_cache_dir
+from claimcheck.config import DEFAULT_MODEL, CheckConfig, default_cache_dir
 from claimcheck.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,19 @@ def embed_texts(texts: Sequence[str], embedder: Embedder, model: str = "", cache
         cached.update({content_hash(t): v for t, v in zip(missing, fresh, strict=True)})
     log.info("embedded %d texts, %d from cache", len(missing), len(texts) - len(missing))
     return np.stack([cached[content_hash(t)] for t in texts])
+
+
+class LazyEmbedder:
+    """Loads the model on first use, once: an index add with nothing new never loads it."""
+
+    def __init__(self, config: CheckConfig, embedder: Embedder | None = None) -> None:
+        self.config = config
+        self.embedder = embedder
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        if self.embedder is None:
+            self.embedder = load_embedder(self.config.model, self.config.batch_size, self.config.backend)
+        return self.embedder(texts)
 
 
 def load_embedder(model: str, batch_size: int = 64, backend: str = "onnx") -> Embedder:

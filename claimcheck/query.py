@@ -15,11 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts import compare_claims, person_link
-from claimcheck.embed import Embedder, embed_texts, load_embedder
+from claimcheck.embed import Embedder, LazyEmbedder, embed_texts
 from claimcheck.errors import InputError
 from claimcheck.index import ClaimIndex
 from claimcheck.ingest import SUPPORTED, read_documents
@@ -48,19 +46,6 @@ class Added:
     claims: int  # claims written
     problems: tuple[Problem, ...]
     missing: tuple[str, ...]  # documents indexed earlier that the folder no longer has
-
-
-class LazyEmbedder:
-    """Loads the model on first use, once: an index add with nothing new never loads it."""
-
-    def __init__(self, config: CheckConfig, embedder: Embedder | None = None) -> None:
-        self.config = config
-        self.embedder = embedder
-
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        if self.embedder is None:
-            self.embedder = load_embedder(self.config.model, self.config.batch_size, self.config.backend)
-        return self.embedder(texts)
 
 
 def story_folders(
