@@ -28,7 +28,7 @@ from claimcheck.embed import Embedder, LazyEmbedder, embed_texts
 from claimcheck.errors import InputError
 from claimcheck.ingest import META_SUFFIX, SUPPORTED, read_documents
 from claimcheck.pipeline import analyse, cached_claims
-from claimcheck.report import read_decisions, write_atomic, write_report
+from claimcheck.report import read_decisions, render_batch_index, write_atomic, write_report
 from claimcheck.store import EmbeddingCache
 from claimcheck.types import Claim, Decision, Document, Problem
 
@@ -566,14 +566,13 @@ def _write_summary(
 ) -> BatchRun:
     ordered = tuple(results[s.name] for s in stories if s.name in results)
     run = BatchRun(root, output, ordered, tuple(unassigned), False, time.perf_counter() - started)
+    summary = run_dict(run, config, started_at, jobs, final)
     if final:
         frame = conflicts_table(output, ordered)
         write_atomic(output / "conflicts.csv", frame.to_csv(index=False))
         write_atomic(output / "conflicts.parquet", lambda p: frame.to_parquet(p, index=False))
-        from claimcheck.report import render_batch_index
-
-        write_atomic(output / "index.html", render_batch_index(run_dict(run, config, started_at, jobs, final)))
-    write_atomic(output / "run.json", json.dumps(run_dict(run, config, started_at, jobs, final), indent=2) + "\n")
+        write_atomic(output / "index.html", render_batch_index(summary))
+    write_atomic(output / "run.json", json.dumps(summary, indent=2) + "\n")
     return run
 
 
