@@ -1,11 +1,12 @@
 """`claimcheck batch` over the ECB+ corpus: efficiency against the encoder, warm cache,
-resume, scaling to 10x, one 5,000-claim story, and peak memory.
+resume, scaling to 10x, one 5,000-claim story, peak memory, and Dask against local workers.
 
 Every batch run is the real command in a fresh process (imports, model load and all), timed
 from outside, with the resident memory of its whole process tree sampled every 0.2 s.
 
     .venv/bin/python benchmarks/batch_scale.py                    # everything (about 30 min on 2 cores)
     .venv/bin/python benchmarks/batch_scale.py --stories 10 --copies 2   # quicker look
+    .venv/bin/python benchmarks/batch_scale.py --parts dask --jobs 2     # --executor dask vs local --jobs 2
 
 Figures are printed and written to reports/benchmarks.md (the "Batch runs" section) and,
 with --json, to a file.
@@ -77,6 +78,8 @@ def run_batch(args: list[str], label: str) -> dict[str, float]:
     info = json.loads((out / "run.json").read_text())
     figures = {"wall_s": wall, "peak_rss_mb": peak, "claims": info["totals"]["claims"]}
     figures |= {f"stage_{k}_s": v for k, v in info["stage_seconds"].items()}
+    if "workers" in info:  # --executor dask: each worker's stories and peak memory, as it reported them
+        figures["workers"] = info["workers"]
     print(
         f"{label}: {wall:.1f} s, {info['totals']['claims']} claims, {info['totals']['done']} checked, "
         f"{info['totals']['unchanged']} unchanged, peak RSS {peak:.0f} MB, stages {info['stage_seconds']}",
@@ -176,7 +179,9 @@ def main() -> None:
     parser.add_argument("--synthetic-claims", type=int, default=5000)
     parser.add_argument("--backend", default=None, help="encoder backend, when claimcheck has more than one")
     parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--parts", default="efficiency,scaling,synthetic", help="which measurements (comma-separated)")
+    parser.add_argument(
+        "--parts", default="efficiency,scaling,synthetic", help="which measurements (comma-separated; also: dask)"
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--no-markdown", action="store_true", help="do not update reports/benchmarks.md")
     args = parser.parse_args()
@@ -229,9 +234,40 @@ def main() -> None:
             figures["synthetic_batch"] = run_batch(
                 [str(work / "big"), "-o", str(work / "outbig"), "--no-cache", *common], "synthetic story through batch"
             )
+        if "dask" in parts:
+            figures["dask"] = dask_against_local(root, work, args.jobs, args.backend)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     finish(figures, args, stories)
+
+
+def dask_against_local(root: Path, work: Path, jobs: int, backend: str | None) -> dict[str, Any]:
+    """The same stories with local worker processes and on a Dask LocalCluster of as many
+    workers, each with its own cache: cold (model loads and encoding included), then warm
+    (the engine's own overhead stands out); and whether the two give the same conflicts."""
+    common = ["--jobs", str(jobs)] + (["--backend", backend] if backend else [])
+    runs: dict[str, Any] = {}
+    for executor in ("local", "dask"):
+        cache = work / f"cache-{executor}"
+        for warmth in ("cold", "warm"):
+            out = work / f"out-{executor}-{warmth}"
+            args = [str(root), "-o", str(out), "--cache-dir", str(cache), "--executor", executor, *common]
+            runs[f"{executor}_{warmth}"] = run_batch(args, f"{executor} --jobs {jobs}, {warmth} cache")
+    same, differ = 0, []
+    for report in sorted((work / "out-local-cold").glob("*.json")):
+        if report.name == "run.json":
+            continue
+        local, on_dask = (
+            sorted(json.dumps(c, sort_keys=True) for c in json.loads(p.read_text())["conflicts"])
+            for p in (report, work / "out-dask-cold" / report.name)
+        )
+        if local == on_dask:
+            same += 1
+        else:
+            differ.append(report.stem)
+    runs["same_conflicts"], runs["different_conflicts"] = same, differ
+    print(f"dask against local: {same} stories with the same conflicts, {len(differ)} different {differ}", flush=True)
+    return runs
 
 
 def finish(figures: dict[str, Any], args: argparse.Namespace, stories: list[Path]) -> None:
@@ -263,6 +299,22 @@ def finish(figures: dict[str, Any], args: argparse.Namespace, stories: list[Path
             "embedding {embed_s:.1f} s".format(**figures["synthetic"])
             + f"; through batch {figures['synthetic_batch']['wall_s']:.1f} s, "
             f"peak RSS {figures['synthetic_batch']['peak_rss_mb']:.0f} MB"
+        )
+    if "dask" in figures:
+        d = figures["dask"]
+        for warmth in ("cold", "warm"):
+            local, on_dask = d[f"local_{warmth}"], d[f"dask_{warmth}"]
+            workers = ", ".join(f"{w['peak_rss_mb']} MB ({w['stories']} stories)" for w in on_dask["workers"])
+            lines.append(
+                f"- {warmth} cache: --executor dask {on_dask['wall_s']:.1f} s against local --jobs {args.jobs} "
+                f"{local['wall_s']:.1f} s = {on_dask['wall_s'] / local['wall_s']:.2f} x; peak RSS per Dask worker: "
+                f"{workers}; whole process tree: dask {on_dask['peak_rss_mb']:.0f} MB, "
+                f"local {local['peak_rss_mb']:.0f} MB"
+            )
+        lines.append(
+            f"- same conflicts (order-independent) in {d['same_conflicts']} of "
+            f"{d['same_conflicts'] + len(d['different_conflicts'])} stories, cold caches"
+            + (f"; different: {', '.join(d['different_conflicts'])}" if d["different_conflicts"] else "")
         )
     print("\n".join(lines))
     if args.json:

@@ -28,7 +28,7 @@ from claimcheck.embed import Embedder, LazyEmbedder, embed_texts
 from claimcheck.errors import InputError
 from claimcheck.ingest import META_SUFFIX, SUPPORTED, read_documents
 from claimcheck.pipeline import analyse, cached_claims
-from claimcheck.report import read_decisions, render_batch_index, write_atomic, write_report
+from claimcheck.report import RENDERERS, read_decisions, render_batch_index, write_atomic
 from claimcheck.store import EmbeddingCache
 from claimcheck.types import Claim, Decision, Document, Problem
 
@@ -39,6 +39,8 @@ MANIFEST = "stories.jsonl"
 # output names of the run itself; a story with one of these names gets a suffix
 RESERVED = {"index", "run", "conflicts"}
 STATUSES = ("done", "unchanged", "failed", "interrupted")
+REPORT_FORMATS = ("json", "html", "csv")
+EXECUTORS = ("local", "dask")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,8 @@ class BatchRun:
 
 # Called after each story with (result, stories finished, stories in all).
 StoryDone = Callable[[StoryResult, int, int], None]
+# Reads a story's files: read_documents, or on a Dask worker one that reads shipped contents.
+Reader = Callable[[Sequence[Path], CheckConfig], tuple[list[Document], list[Problem]]]
 
 
 def discover_stories(root: Path, exclude: Path | None = None) -> tuple[list[Story], list[Problem]]:
@@ -219,7 +223,7 @@ def settings_key(config: CheckConfig) -> str:
 def fingerprint(story: Story, settings: str, decisions: Path | None) -> str:
     digest = hashlib.sha256(settings.encode())
     extras = [decisions] if decisions is not None and decisions.is_file() else []
-    for f in [*story.files, *(_sidecars(story)), *extras]:
+    for f in [*story.files, *(sidecars(story)), *extras]:
         digest.update(f.name.encode() + b"\0")
         try:
             digest.update(hashlib.sha256(f.read_bytes()).digest())
@@ -228,7 +232,7 @@ def fingerprint(story: Story, settings: str, decisions: Path | None) -> str:
     return digest.hexdigest()
 
 
-def _sidecars(story: Story) -> list[Path]:
+def sidecars(story: Story) -> list[Path]:
     return [s for f in story.files if (s := f.with_name(f.name + META_SUFFIX)).is_file()]
 
 
@@ -253,34 +257,34 @@ class Prepared:
     seconds: float
 
 
-def prepare_story(story: Story, config: CheckConfig) -> Prepared:
+def prepare_story(
+    story: Story, config: CheckConfig, cache: EmbeddingCache | None = None, read: Reader = read_documents
+) -> Prepared:
     """Ingest, claims and values: the part before embedding (runs in a worker with --jobs)."""
     started = time.perf_counter()
-    documents, problems = read_documents(story.files, config)
+    documents, problems = read(story.files, config)
     if not documents:
         raise InputError("no readable articles" + "".join(f"; {p.path} {p.message}" for p in problems))
-    if config.cache_dir is None:
-        claims = tuple(cached_claims(documents, None))
+    if cache is not None or config.cache_dir is None:
+        claims = tuple(cached_claims(documents, cache))
     else:
-        cache = EmbeddingCache(config.cache_dir)
+        own = EmbeddingCache(config.cache_dir)
         try:
-            claims = tuple(cached_claims(documents, cache))
+            claims = tuple(cached_claims(documents, own))
         finally:
-            cache.close()
+            own.close()
     return Prepared(story, tuple(documents), claims, tuple(problems), time.perf_counter() - started)
 
 
 def finish_story(
-    prepared: Prepared, vectors: np.ndarray, config: CheckConfig, output: Path, decisions: Path | None
+    prepared: Prepared, vectors: np.ndarray, config: CheckConfig, decided: dict[str, Decision]
 ) -> dict[str, Any]:
-    """Clusters, conflicts and the story's three reports (runs in a worker with --jobs)."""
+    """Clusters, conflicts and the story's three reports, rendered but not written: the process
+    that runs the batch writes them, so a worker that dies never leaves half a report."""
     started = time.perf_counter()
-    decided: dict[str, Decision] = read_decisions(decisions) if decisions else {}
     report = analyse(prepared.documents, prepared.claims, vectors, config, prepared.problems)
     report = replace(report, story=prepared.story.name, decisions=decided)
     analysed = time.perf_counter()
-    for fmt in ("json", "html", "csv"):
-        write_report(report, output / f"{prepared.story.slug}.{fmt}", fmt)
     return {
         "documents": len(report.documents),
         "claims": len(report.claims),
@@ -288,8 +292,17 @@ def finish_story(
         "by_severity": report.stats["by_severity"],
         "problems": report.problems,
         "doc_paths": [d.path for d in report.documents],
+        "reports": {fmt: RENDERERS[fmt](report) for fmt in REPORT_FORMATS},
         "stages": {"analyse": analysed - started, "write": time.perf_counter() - analysed},
     }
+
+
+def save_story(output: Path, story: Story, done: dict[str, Any]) -> None:
+    """Write a finished story's reports, each atomically; its render time and this count as "write"."""
+    started = time.perf_counter()
+    for fmt, text in done.pop("reports").items():
+        write_atomic(output / f"{story.slug}.{fmt}", text)
+    done["stages"]["write"] += time.perf_counter() - started
 
 
 def run_batch(
@@ -301,11 +314,20 @@ def run_batch(
     resume: bool = False,
     decisions: Path | None = None,
     embedder: Embedder | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
     on_story: StoryDone | None = None,
     on_start: Callable[[int, int], None] | None = None,
+    on_cluster: Callable[[str], None] | None = None,
 ) -> BatchRun:
     """Check every story under `root`, writing reports to `output` as each finishes and the
-    run's summary (run.json, index.html, conflicts.csv/.parquet) at the end, or at Ctrl-C."""
+    run's summary (run.json, index.html, conflicts.csv/.parquet) at the end, or at Ctrl-C.
+
+    executor "local" runs in this process and `jobs` worker processes; "dask" runs each story
+    whole on a Dask cluster: the one at `scheduler`, or a LocalCluster of `jobs` workers.
+    `on_cluster` hears where the cluster is (its dashboard)."""
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {EXECUTORS}, not {executor!r}")
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC)
     stories, unassigned = discover_stories(root, exclude=output)
@@ -318,7 +340,7 @@ def run_batch(
     settings = settings_key(config)
     previous = _previous_results(output) if resume else {}
     results: dict[str, StoryResult] = {}
-    todo: list[tuple[Story, str, Path | None]] = []
+    todo: list[Job] = []
     for story in stories:
         story_decisions = decisions_for(story, decisions)
         key = fingerprint(story, settings, story_decisions)
@@ -326,10 +348,10 @@ def run_batch(
         if before is not None and before.fingerprint == key and _outputs_exist(output, before.slug):
             results[story.name] = replace(before, status="unchanged")
         else:
-            todo.append((story, key, story_decisions))
+            todo.append(Job(story, key, story_decisions))
     if on_start:
         on_start(len(stories), len(stories) - len(todo))
-
+    where: dict[str, Any] = {"executor": executor, "jobs": jobs}
     last_write = 0.0
 
     def record(result: StoryResult) -> None:
@@ -341,12 +363,16 @@ def run_batch(
         # story of hundreds costs time that grows with the run, so at most once a second
         # (a crash loses at most that second's stories, which the next --resume redoes)
         if time.perf_counter() - last_write >= 1.0:
-            _write_summary(output, root, config, stories, results, unassigned, started_at, started, jobs, final=False)
+            _write_summary(output, root, config, stories, results, unassigned, started_at, started, where, final=False)
             last_write = time.perf_counter()
 
     interrupted = False
     try:
-        if todo:
+        if todo and executor == "dask":
+            from claimcheck.dask_batch import run_on_dask
+
+            where |= run_on_dask(todo, config, output, embedder, record, scheduler, jobs, on_cluster)
+        elif todo:
             _run(todo, config, output, embedder, record, jobs)
     except KeyboardInterrupt:
         interrupted = True
@@ -355,12 +381,21 @@ def run_batch(
             results[story.name] = StoryResult(
                 story.name, story.slug, "interrupted", "", reason="not run: the batch was interrupted"
             )
-    run = _write_summary(output, root, config, stories, results, unassigned, started_at, started, jobs, final=True)
+    run = _write_summary(output, root, config, stories, results, unassigned, started_at, started, where, final=True)
     return replace(run, interrupted=interrupted)
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A story to check, with what decides whether it must be checked again."""
+
+    story: Story
+    fingerprint: str
+    decisions: Path | None  # its review decisions file, if any
+    queued: float = 0.0  # perf_counter when its work began
+
+
 Record = Callable[[StoryResult], None]
-Job = tuple[Story, str, "Path | None", float]  # story, fingerprint, decisions file, when it was queued
 # Claims embedded per encoder call. Stories are read ahead and embedded together: one call
 # over a few thousand claims batches them by length with less padding than one call per
 # story (ECB+: 68 s per story against 55 s in one call).
@@ -368,19 +403,14 @@ EMBED_CHUNK = 4096
 
 
 def _run(
-    todo: Sequence[tuple[Story, str, Path | None]],
-    config: CheckConfig,
-    output: Path,
-    embedder: Embedder | None,
-    record: Record,
-    jobs: int,
+    todo: Sequence[Job], config: CheckConfig, output: Path, embedder: Embedder | None, record: Record, jobs: int
 ) -> None:
     """Read and analyse stories (in `jobs` worker processes when more than one) while this
     process alone holds the model and embeds, so the model is loaded once however many
     workers run."""
     encode = _Encoder(config, embedder)
     pool: Any = _Inline() if jobs == 1 else _pool(jobs)
-    waiting: list[Job] = [(story, key, decisions, 0.0) for story, key, decisions in reversed(todo)]
+    waiting = list(reversed(todo))
     reading: dict[Future[Prepared], Job] = {}
     analysing: dict[Future[dict[str, Any]], tuple[Job, Prepared, float]] = {}
     read: list[tuple[Job, Prepared]] = []  # waiting for vectors
@@ -393,11 +423,13 @@ def _run(
             raise
         except Exception as exc:  # one story's failure is recorded; the run goes on
             analysing.pop(future, None)
-            record(_failed(job[0], job[1], exc, job[3]))
+            record(failed_result(job, exc))
             return
         if future in analysing:
             _, prepared, seconds = analysing.pop(future)
-            record(_done(job[0], job[1], result, prepared, seconds, job[3]))
+            result["stages"] = {"read_and_claims": prepared.seconds, "embed": seconds, **result["stages"]}
+            save_story(output, job.story, result)
+            record(done_result(job, result))
         else:
             read.append((job, result))
 
@@ -405,12 +437,13 @@ def _run(
         while waiting or reading or analysing or read:
             pending = sum(len(p.claims) for _, p in read)
             while waiting and len(reading) < 2 * jobs and pending < EMBED_CHUNK:
-                story, key, decisions, _ = waiting.pop()
-                reading[pool.submit(prepare_story, story, config)] = (story, key, decisions, time.perf_counter())
+                job = replace(waiting.pop(), queued=time.perf_counter())
+                reading[pool.submit(prepare_story, job.story, config)] = job
             if read and (pending >= EMBED_CHUNK or not (reading or waiting)):
                 batch, read = read, []
                 for (job, prepared), (vectors, seconds) in zip(batch, encode.many([p for _, p in batch]), strict=True):
-                    future = pool.submit(finish_story, prepared, vectors, config, output, job[2])
+                    decided = read_decisions(job.decisions) if job.decisions else {}
+                    future = pool.submit(finish_story, prepared, vectors, config, decided)
                     analysing[future] = (job, prepared, seconds)
                     if future.done():  # run in this process: recorded before the next story starts
                         settle(future)
@@ -421,8 +454,9 @@ def _run(
     except BrokenProcessPool as exc:
         # a worker died (killed, out of memory): every story not yet reported is recorded as failed
         held = [*reading.values(), *(j for j, _, _ in analysing.values()), *(j for j, _ in read), *reversed(waiting)]
-        for story, key, _, t0 in held:
-            record(_failed(story, key, exc, t0 or time.perf_counter()))
+        why = "its worker process died (killed or out of memory); run it again with --resume"
+        for job in held:
+            record(failed_result(job, exc, why))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         encode.close()
@@ -480,35 +514,33 @@ class _Encoder:
             self.cache.close()
 
 
-def _done(story: Story, key: str, done: dict[str, Any], prepared: Prepared, encode_s: float, t0: float) -> StoryResult:
+def done_result(job: Job, done: dict[str, Any]) -> StoryResult:
     return StoryResult(
-        story.name,
-        story.slug,
+        job.story.name,
+        job.story.slug,
         "done",
-        key,
+        job.fingerprint,
         documents=done["documents"],
         claims=done["claims"],
         conflicts=done["conflicts"],
         by_severity=done["by_severity"],
-        files=_file_accounts(story, done["doc_paths"], done["problems"]),
-        seconds=time.perf_counter() - t0,
-        stages={"read_and_claims": prepared.seconds, "embed": encode_s, **done["stages"]},
+        files=_file_accounts(job.story, done["doc_paths"], done["problems"]),
+        seconds=time.perf_counter() - job.queued,
+        stages=done["stages"],
     )
 
 
-def _failed(story: Story, key: str, exc: BaseException, t0: float) -> StoryResult:
-    reason = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
-    if isinstance(exc, BrokenProcessPool):
-        reason = "its worker process died (killed or out of memory); run it again with --resume"
-    log.warning("story failed: %s: %s", story.name, reason)
+def failed_result(job: Job, exc: BaseException, reason: str = "") -> StoryResult:
+    reason = reason or (str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}")
+    log.warning("story failed: %s: %s", job.story.name, reason)
     return StoryResult(
-        story.name,
-        story.slug,
+        job.story.name,
+        job.story.slug,
         "failed",
-        key,
+        job.fingerprint,
         reason=reason,
-        files=tuple({"path": f.name, "read": 0, "problems": []} for f in story.files),
-        seconds=time.perf_counter() - t0,
+        files=tuple({"path": f.name, "read": 0, "problems": []} for f in job.story.files),
+        seconds=time.perf_counter() - job.queued if job.queued else 0.0,
     )
 
 
@@ -560,13 +592,13 @@ def _write_summary(
     unassigned: Sequence[Problem],
     started_at: dt.datetime,
     started: float,
-    jobs: int,
+    where: dict[str, Any],
     *,
     final: bool,
 ) -> BatchRun:
     ordered = tuple(results[s.name] for s in stories if s.name in results)
     run = BatchRun(root, output, ordered, tuple(unassigned), False, time.perf_counter() - started)
-    summary = run_dict(run, config, started_at, jobs, final)
+    summary = run_dict(run, config, started_at, where, final)
     if final:
         frame = conflicts_table(output, ordered)
         write_atomic(output / "conflicts.csv", frame.to_csv(index=False))
@@ -595,7 +627,10 @@ def conflicts_table(output: Path, results: Sequence[StoryResult]) -> Any:
     return table
 
 
-def run_dict(run: BatchRun, config: CheckConfig, started_at: dt.datetime, jobs: int, final: bool) -> dict[str, Any]:
+def run_dict(
+    run: BatchRun, config: CheckConfig, started_at: dt.datetime, where: dict[str, Any], final: bool
+) -> dict[str, Any]:
+    """run.json: `where` says what ran the stories (executor, jobs; for Dask its workers)."""
     stories = [dataclasses.asdict(r) for r in run.stories]
     counts = {s: sum(r.status == s for r in run.stories) for s in STATUSES}
     stages: dict[str, float] = {}
@@ -610,7 +645,7 @@ def run_dict(run: BatchRun, config: CheckConfig, started_at: dt.datetime, jobs: 
         "seconds": round(run.seconds, 3),
         "root": str(run.root),
         "output": str(run.output),
-        "jobs": jobs,
+        **where,
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(config).items()},
         "model": config.model,
         "versions": {

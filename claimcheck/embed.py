@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,10 +53,12 @@ class LazyEmbedder:
     def __init__(self, config: CheckConfig, embedder: Embedder | None = None) -> None:
         self.config = config
         self.embedder = embedder
+        self._loading = threading.Lock()  # a Dask worker with several threads loads it once too
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        if self.embedder is None:
-            self.embedder = load_embedder(self.config.model, self.config.batch_size, self.config.backend)
+        with self._loading:
+            if self.embedder is None:
+                self.embedder = load_embedder(self.config.model, self.config.batch_size, self.config.backend)
         return self.embedder(texts)
 
 
@@ -157,6 +160,11 @@ def _load_onnx(model_dir: str, name: str) -> tuple[Any, Any] | None:
     options.log_severity_level = 3  # errors only: stderr belongs to our progress line and logs
     # idle threads sleep instead of spinning: as fast here (measured), and batch workers keep the CPU
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # OMP_NUM_THREADS, which torch obeys and Dask sets to 1 in each worker (a worker per core),
+    # bounds onnxruntime too; unset, it uses every core
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    if threads.isdigit() and int(threads) > 0:
+        options.intra_op_num_threads = int(threads)
     try:
         session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:

@@ -11,3 +11,7 @@ class InputError(ClaimcheckError):
 
 class ModelError(ClaimcheckError):
     """The embedding model could not be loaded."""
+
+
+class ClusterError(ClaimcheckError):
+    """A batch could not run on the Dask cluster asked for (not installed, unreachable, no workers)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from enum import Enum
@@ -30,6 +31,11 @@ if TYPE_CHECKING:
     from claimcheck.batch import StoryResult
 
 
+class Executor(str, Enum):  # noqa: UP042
+    local = "local"
+    dask = "dask"
+
+
 class FailOn(str, Enum):  # noqa: UP042 - typer maps str Enums to choices
     error = "error"
     high = "high"
@@ -48,7 +54,30 @@ def batch(
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the reports and the run's summary.")],
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Stories read and analysed in parallel.")] = 1,
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045 - typer needs Optional here on 3.11
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Stories read and analysed in parallel (default 1); with --executor dask, "
+            "the local cluster's workers (default: one per core).",
+            show_default=False,
+        ),
+    ] = None,
+    executor: Annotated[
+        Executor,
+        typer.Option(
+            "--executor", help="Run stories here (local) or on a Dask cluster (pip install 'claimcheck[dask]')."
+        ),
+    ] = Executor.local,
+    scheduler: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--scheduler",
+            help="With --executor dask: an existing cluster's scheduler (tcp://host:8786) instead of a local one.",
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Skip stories whose files and settings are unchanged since the last run.")
     ] = False,
@@ -71,6 +100,16 @@ def batch(
     from claimcheck.batch import run_batch
 
     setup_logging(verbose)
+    if scheduler and executor is not Executor.dask:
+        raise fail("--scheduler needs --executor dask")
+    if scheduler and jobs is not None:
+        raise fail("--jobs sizes a local cluster; an existing cluster at --scheduler has its own workers")
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if executor is Executor.dask else 1
+    if executor is Executor.dask:
+        # Dask logs every worker start and stop at INFO; read when dask is imported, by the
+        # workers too, and left alone when the user set it
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose >= 2 else "warning")
     if decisions is not None and not decisions.is_dir():
         raise fail(f"{decisions}: not a folder; --decisions takes the folder holding decisions-<story>.json files")
     display = _Display(quiet)
@@ -82,8 +121,11 @@ def batch(
             jobs=jobs,
             resume=resume,
             decisions=decisions,
+            executor=executor.value,
+            scheduler=scheduler,
             on_start=display.start,
             on_story=display.story,
+            on_cluster=display.note,
         )
     except ClaimcheckError as exc:
         display.close()
@@ -146,6 +188,14 @@ class _Display:
             )
             self.bar.start()
             self.task = self.bar.add_task("batch", total=total - unchanged, rate="–")
+
+    def note(self, message: str) -> None:
+        """A line about the run itself (where the Dask cluster and its dashboard are): shown even
+        with --quiet, since an unattended run's log should say where it ran."""
+        if self.bar is not None:
+            self.bar.console.print(message, markup=False, highlight=False)
+        else:
+            typer.echo(message, err=True)
 
     def story(self, result: StoryResult, done: int, total: int) -> None:
         if self.quiet or result.status == "unchanged":

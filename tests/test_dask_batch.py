@@ -1,0 +1,215 @@
+"""`batch --executor dask` on a real LocalCluster of two worker processes on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from claimcheck.batch import BatchRun, StoryResult, run_batch
+from claimcheck.cli import app
+from claimcheck.config import CheckConfig
+from claimcheck.errors import ClusterError
+from tests.conftest import SEEDS, CountingEmbedder, hashing_embedder, write
+from tests.test_batch import three_stories
+
+distributed = pytest.importorskip("distributed")
+import dask  # noqa: E402 - after the skip: dask is an optional extra
+
+import claimcheck  # noqa: E402
+import claimcheck.dask_batch  # noqa: E402
+
+RESULT_FIELDS = ("status", "reason", "documents", "claims", "conflicts", "by_severity", "files", "slug")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[distributed.LocalCluster]:
+    # as `--executor dask` makes its own: a story whose worker dies twice is failed, not retried on
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        local = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+        )
+    yield local
+    local.close()
+
+
+class SlowEmbedder:
+    """The hashing embedder, slow enough that a story is still running when its worker is killed."""
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        time.sleep(0.4)
+        return hashing_embedder(texts)
+
+
+class PoisonEmbedder:
+    """Kills its worker process whenever it meets a poisoned claim, as running out of memory would."""
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        if any("poison" in t for t in texts):
+            os._exit(1)
+        return hashing_embedder(texts)
+
+
+def results(run: BatchRun) -> dict[str, dict[str, object]]:
+    return {r.name: {f: getattr(r, f) for f in RESULT_FIELDS} for r in run.stories}
+
+
+@pytest.mark.parametrize("ship", ["contents", "paths"])
+def test_dask_gives_the_local_executors_outputs(
+    tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster, ship: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = three_stories(tmp_path / "root")  # one story holds a binary file, one a hostile name
+    write(root / "talks", "b.txt.meta.json", '{"source": "Daily Planet"}')  # a sidecar travels too
+    if ship == "paths":  # every story too big to travel with its task: workers read shared storage
+        monkeypatch.setattr(claimcheck.dask_batch, "SHIP_BYTES", 0)
+    local = run_batch(root, tmp_path / "local", config, embedder=CountingEmbedder())
+    heard: list[str] = []
+    on_dask = run_batch(
+        root,
+        tmp_path / "dask",
+        config,
+        embedder=CountingEmbedder(),
+        executor="dask",
+        scheduler=cluster.scheduler_address,
+        on_cluster=heard.append,
+    )
+    assert results(on_dask) == results(local) and len(local.stories) == 3
+    assert {r.status for r in local.stories} == {"done"}
+    for report in sorted((tmp_path / "local").glob("*.*")):
+        if report.name not in ("run.json", "index.html"):  # these two hold timings
+            assert (tmp_path / "dask" / report.name).read_bytes() == report.read_bytes(), report.name
+    assert "Daily Planet" in (tmp_path / "dask" / "talks.html").read_text()
+
+    info = json.loads((tmp_path / "dask" / "run.json").read_text())
+    assert info["executor"] == "dask" and info["scheduler"] == cluster.scheduler_address
+    assert len(info["workers"]) == 2 and sum(w["stories"] for w in info["workers"]) == 3
+    assert all(w["peak_rss_mb"] > 0 for w in info["workers"])
+    assert "2 workers" in heard[0]
+    assert not list((tmp_path / "dask").glob(".*.tmp"))
+
+
+def test_a_killed_worker_loses_no_story(tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster) -> None:
+    root = tmp_path / "root"
+    for n in range(8):
+        write(root / f"story{n}", "a.txt", f"The council approved {n + 10} new homes for the town on Monday.\n")
+        write(root / f"story{n}", "b.txt", f"The council approved {n + 20} new homes for the town on Monday.\n")
+    client = distributed.Client(cluster)
+    killed: list[str] = []
+
+    def kill_a_busy_worker(result: StoryResult, done: int, total: int) -> None:
+        if killed:
+            return
+        busy = [address for address, keys in client.processing().items() if keys]
+        pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
+        os.kill(pid, signal.SIGKILL)
+        killed.append(busy[0])
+
+    run = run_batch(
+        root,
+        tmp_path / "out",
+        config,
+        embedder=SlowEmbedder(),
+        executor="dask",
+        scheduler=cluster.scheduler_address,
+        on_story=kill_a_busy_worker,
+    )
+    client.close()
+    assert killed
+    assert len(run.stories) == 8 and {r.status for r in run.stories} == {"done"}, [r.reason for r in run.stories]
+    for r in run.stories:
+        assert (tmp_path / "out" / f"{r.slug}.html").is_file() and r.conflicts == 1
+    info = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert info["complete"] and info["totals"]["done"] == 8
+    gone = [w for w in info["workers"] if w["address"] == killed[0]]  # listed only if it finished a story
+    assert (
+        all(w["peak_rss_mb"] is None for w in gone) and sum(w["peak_rss_mb"] is not None for w in info["workers"]) == 2
+    )
+
+
+def test_a_story_that_kills_its_worker_twice_is_recorded(
+    tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster
+) -> None:
+    root = tmp_path / "root"
+    write(root / "poisoned", "a.txt", "The poison was found in the river near the old mill on Monday.\n")
+    write(root / "poisoned", "b.txt", "The poison was found in the river near the new mill on Monday.\n")
+    write(root / "fine", "a.txt", "The mayor opened the new bridge over the river on Tuesday morning.\n")
+    write(root / "fine", "b.txt", "The mayor opened the new bridge over the river on Wednesday morning.\n")
+    run = run_batch(
+        root,
+        tmp_path / "out",
+        config,
+        embedder=PoisonEmbedder(),
+        executor="dask",
+        scheduler=cluster.scheduler_address,
+    )
+    stories = {r.name: r for r in run.stories}
+    assert stories["fine"].status == "done"
+    assert stories["poisoned"].status == "failed" and "worker died" in stories["poisoned"].reason
+    info = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert info["totals"]["failed"] == 1 and not (tmp_path / "out" / "poisoned.html").exists()
+
+
+def test_cli_dask_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    root = three_stories(tmp_path / "root")
+    out = str(tmp_path / "out")
+    result = runner.invoke(app, ["batch", str(root), "-o", out, "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 2 and "--executor dask" in result.stderr
+    args = ["batch", str(root), "-o", out, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"]
+    result = runner.invoke(app, [*args, "--jobs", "2"])
+    assert result.exit_code == 2 and "--jobs" in result.stderr
+    monkeypatch.setattr(claimcheck.dask_batch, "CONNECT_TIMEOUT", "1s")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "no Dask scheduler answered" in result.stderr
+
+
+@pytest.mark.slow
+def test_dask_with_the_bundled_model_matches_local(tmp_path: Path) -> None:
+    """End to end through the CLI: a local cluster that each worker loads the real model into."""
+    root = tmp_path / "root"
+    for name in ("seeds", "seeds-but-one"):
+        for f in sorted(SEEDS.glob("*.txt"))[: 5 if name == "seeds" else 4]:
+            write(root / name, f.name, f.read_text(encoding="utf-8"))
+    runner = CliRunner()
+    for executor, out in (("local", "local"), ("dask", "dask")):
+        args = ["batch", str(root), "-o", str(tmp_path / out), "-q", "--cache-dir", str(tmp_path / f"cache-{out}")]
+        result = runner.invoke(app, [*args, "--executor", executor, *(["--jobs", "2"] if executor == "dask" else [])])
+        assert result.exit_code == 0, result.stderr
+    for name in ("seeds", "seeds-but-one"):
+        local = json.loads((tmp_path / "local" / f"{name}.json").read_text())
+        on_dask = json.loads((tmp_path / "dask" / f"{name}.json").read_text())
+        assert on_dask["conflicts"] == local["conflicts"] and local["conflicts"]
+    info = json.loads((tmp_path / "dask" / "run.json").read_text())
+    assert info["executor"] == "dask" and len(info["workers"]) == 2
+
+
+def test_without_dask_the_message_says_what_to_install(
+    tmp_path: Path, config: CheckConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
+    monkeypatch.delitem(sys.modules, "claimcheck.dask_batch")
+    with pytest.raises(ClusterError, match=r"pip install 'claimcheck\[dask\]'"):
+        run_batch(three_stories(tmp_path / "root"), tmp_path / "out", config, executor="dask")
+
+
+def test_workers_with_another_claimcheck_are_refused(
+    tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(claimcheck, "__version__", "9.9.9")  # this client is newer than its workers
+    with pytest.raises(ClusterError, match="another claimcheck"):
+        run_batch(
+            three_stories(tmp_path / "root"),
+            tmp_path / "out",
+            config,
+            embedder=CountingEmbedder(),
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+        )
