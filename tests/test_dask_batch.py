@@ -58,6 +58,24 @@ class PoisonEmbedder:
         return hashing_embedder(texts)
 
 
+LOADS: list[str] = []  # in each worker process: the models its load_embedder was asked for
+
+
+def count_loads() -> None:
+    """Run on each worker: its load_embedder hands out the hashing embedder and counts calls."""
+    import claimcheck.embed
+
+    def load(model: str, batch_size: int = 64, backend: str = "onnx") -> object:
+        LOADS.append(model)
+        return hashing_embedder
+
+    claimcheck.embed.load_embedder = load  # type: ignore[assignment]
+
+
+def loads() -> int:
+    return len(LOADS)
+
+
 def results(run: BatchRun) -> dict[str, dict[str, object]]:
     return {r.name: {f: getattr(r, f) for f in RESULT_FIELDS} for r in run.stories}
 
@@ -94,6 +112,27 @@ def test_dask_gives_the_local_executors_outputs(
     assert all(w["peak_rss_mb"] > 0 for w in info["workers"])
     assert "2 workers" in heard[0]
     assert not list((tmp_path / "dask").glob(".*.tmp"))
+
+
+def test_each_worker_loads_the_model_once(
+    tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster
+) -> None:
+    root = tmp_path / "root"
+    for n in range(8):
+        write(root / f"story{n}", "a.txt", f"The ferry carried {n + 100} passengers across the bay on Friday.\n")
+        write(root / f"story{n}", "b.txt", f"The ferry carried {n + 200} passengers across the bay on Friday.\n")
+    client = distributed.Client(cluster)
+    client.run(count_loads)
+    before = client.run(loads)
+    run = run_batch(root, tmp_path / "out", config, executor="dask", scheduler=cluster.scheduler_address)
+    after = client.run(loads)
+    client.close()
+    assert {r.status for r in run.stories} == {"done"}
+    info = json.loads((tmp_path / "out" / "run.json").read_text())
+    stories = {w["address"]: w["stories"] for w in info["workers"]}
+    # one load per worker that checked stories, however many it checked
+    assert {a: after[a] - before[a] for a in after} == {a: int(stories.get(a, 0) > 0) for a in after}
+    assert sum(stories.values()) == 8 and max(stories.values()) > 1
 
 
 def test_a_killed_worker_loses_no_story(tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster) -> None:
