@@ -4,6 +4,7 @@ whose inputs and settings are unchanged since the last run is not checked again 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -12,6 +13,8 @@ import logging
 import os
 import platform
 import re
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -381,8 +384,24 @@ def run_batch(
             results[story.name] = StoryResult(
                 story.name, story.slug, "interrupted", "", reason="not run: the batch was interrupted"
             )
-    run = _write_summary(output, root, config, stories, results, unassigned, started_at, started, where, final=True)
-    return replace(run, interrupted=interrupted)
+    with _deferred_interrupt() as caught:
+        run = _write_summary(output, root, config, stories, results, unassigned, started_at, started, where, final=True)
+    return replace(run, interrupted=interrupted or bool(caught))
+
+
+@contextlib.contextmanager
+def _deferred_interrupt() -> Iterator[list[int]]:
+    """Ctrl-C waits for the block to end (it is only said to have come): the run's summary,
+    which --resume reads, is written whole even when Ctrl-C lands while it is written."""
+    if threading.current_thread() is not threading.main_thread():
+        yield []  # signal handlers belong to the main thread; a library caller's thread has none
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @dataclass(frozen=True, slots=True)

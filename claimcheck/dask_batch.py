@@ -4,14 +4,17 @@ core install never needs Dask (`pip install 'claimcheck[dask]'`)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import signal
 import socket
 import sqlite3
 import tempfile
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -318,7 +321,7 @@ def _connect(scheduler: str | None, workers: int) -> tuple[Client, LocalCluster 
             ) from None
         return client, None
     # a story whose worker dies twice is recorded as failed rather than retried on every worker
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}), _workers_ignore_ctrl_c():
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,  # a story per worker at a time; its encoder has the one core
@@ -328,6 +331,21 @@ def _connect(scheduler: str | None, workers: int) -> tuple[Client, LocalCluster 
             silence_logs=logging.ERROR,
         )
     return Client(cluster), cluster
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started in the block ignore Ctrl-C: a terminal sends it to the whole group,
+    and the local cluster's workers would die with tracebacks while the client, which owns
+    Ctrl-C, records the run and closes them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by spawned processes
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _dashboard_port(usual: int = 8787) -> int:

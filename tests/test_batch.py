@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import pandas as pd  # noqa: TID253 - tests may import it at module level
@@ -204,3 +206,21 @@ def test_decisions_folder_reaches_each_story(tmp_path: Path, fake_model: Countin
     assert info["talks"] == "done" and info["desk/quake"] == "unchanged"  # a new decisions file re-runs its story
     reviewed = json.loads((out / "talks.json").read_text())["conflicts"]
     assert next(c for c in reviewed if c["key"] == conflict["key"])["review"]["status"] == "dismissed"
+
+
+def test_ctrl_c_while_the_summary_is_written_waits_for_it(
+    tmp_path: Path, fake_model: CountingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, out = three_stories(tmp_path / "root"), tmp_path / "out"
+    real_table = claimcheck.batch.conflicts_table
+
+    def ctrl_c_midway(*args):  # type: ignore[no-untyped-def]
+        os.kill(os.getpid(), signal.SIGINT)  # a real signal, as a terminal sends it
+        return real_table(*args)
+
+    monkeypatch.setattr(claimcheck.batch, "conflicts_table", ctrl_c_midway)
+    code, err = run(str(root), "-o", str(out))
+    assert code == 130 and "--resume" in err
+    info = json.loads((out / "run.json").read_text())
+    assert info["complete"] and info["totals"]["done"] == 3  # the summary was written whole
+    assert (out / "conflicts.parquet").is_file() and (out / "index.html").is_file()
