@@ -193,7 +193,7 @@ class _Display:
         """A line about the run itself (where the Dask cluster and its dashboard are): shown even
         with --quiet, since an unattended run's log should say where it ran."""
         if self.bar is not None:
-            self.bar.console.print(message, markup=False, highlight=False)
+            self.bar.console.print(message, markup=False, highlight=False, soft_wrap=True)  # a link stays whole
         else:
             typer.echo(message, err=True)
 
