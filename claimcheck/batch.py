@@ -384,22 +384,23 @@ def run_batch(
             results[story.name] = StoryResult(
                 story.name, story.slug, "interrupted", "", reason="not run: the batch was interrupted"
             )
-    with _deferred_interrupt() as caught:
+    # the summary, which --resume reads, is written whole even when Ctrl-C lands meanwhile
+    caught: list[int] = []
+    with sigint_handled_by(lambda number, frame: caught.append(number)):
         run = _write_summary(output, root, config, stories, results, unassigned, started_at, started, where, final=True)
     return replace(run, interrupted=interrupted or bool(caught))
 
 
 @contextlib.contextmanager
-def _deferred_interrupt() -> Iterator[list[int]]:
-    """Ctrl-C waits for the block to end (it is only said to have come): the run's summary,
-    which --resume reads, is written whole even when Ctrl-C lands while it is written."""
+def sigint_handled_by(handler: Any) -> Iterator[None]:
+    """Ctrl-C (SIGINT) goes to `handler` (a function or signal.SIG_IGN) inside the block; in
+    a thread other than the main one, which cannot set handlers, nothing changes."""
     if threading.current_thread() is not threading.main_thread():
-        yield []  # signal handlers belong to the main thread; a library caller's thread has none
+        yield
         return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    previous = signal.signal(signal.SIGINT, handler)
     try:
-        yield caught
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
 

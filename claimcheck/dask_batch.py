@@ -4,22 +4,18 @@ core install never needs Dask (`pip install 'claimcheck[dask]'`)."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import signal
 import socket
 import sqlite3
 import tempfile
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from claimcheck.batch import (
     Job,
@@ -31,6 +27,7 @@ from claimcheck.batch import (
     prepare_story,
     save_story,
     sidecars,
+    sigint_handled_by,
 )
 from claimcheck.config import CheckConfig, default_cache_dir
 from claimcheck.embed import Embedder, LazyEmbedder, embed_texts
@@ -156,8 +153,7 @@ def check_story(task: StoryTask, config: CheckConfig, decided: dict[str, Decisio
     try:
         prepared = prepare_story(task.job.story, config, cache, read=_reader(task))
         started = time.perf_counter()
-        texts = [c.text for c in prepared.claims]
-        vectors = embed_texts(texts, embed, config.model, cache) if texts else np.zeros((0, 0), dtype=np.float32)
+        vectors = embed_texts([c.text for c in prepared.claims], embed, config.model, cache)
         embedded = time.perf_counter() - started
     finally:
         if cache is not None:
@@ -321,7 +317,10 @@ def _connect(scheduler: str | None, workers: int) -> tuple[Client, LocalCluster 
             ) from None
         return client, None
     # a story whose worker dies twice is recorded as failed rather than retried on every worker
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}), _workers_ignore_ctrl_c():
+    # its workers ignore Ctrl-C (spawned processes inherit that): a terminal sends it to the
+    # whole process group, and they would die with tracebacks while the client, which owns
+    # Ctrl-C, records the run and closes them
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}), sigint_handled_by(signal.SIG_IGN):
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,  # a story per worker at a time; its encoder has the one core
@@ -331,21 +330,6 @@ def _connect(scheduler: str | None, workers: int) -> tuple[Client, LocalCluster 
             silence_logs=logging.ERROR,
         )
     return Client(cluster), cluster
-
-
-@contextlib.contextmanager
-def _workers_ignore_ctrl_c() -> Iterator[None]:
-    """Processes started in the block ignore Ctrl-C: a terminal sends it to the whole group,
-    and the local cluster's workers would die with tracebacks while the client, which owns
-    Ctrl-C, records the run and closes them."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by spawned processes
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _dashboard_port(usual: int = 8787) -> int:
