@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -76,6 +77,18 @@ def loads() -> int:
     return len(LOADS)
 
 
+def eight_stories(root: Path) -> Path:
+    """Eight two-article stories, each with one number conflict: more stories than worker threads."""
+    for n in range(8):
+        write(root / f"story{n}", "a.txt", f"The council approved {n + 10} new homes for the town on Monday.\n")
+        write(root / f"story{n}", "b.txt", f"The council approved {n + 20} new homes for the town on Monday.\n")
+    return root
+
+
+def on(cluster: distributed.LocalCluster, root: Path, out: Path, config: CheckConfig, **options: Any) -> BatchRun:
+    return run_batch(root, out, config, executor="dask", scheduler=cluster.scheduler_address, **options)
+
+
 def results(run: BatchRun) -> dict[str, dict[str, object]]:
     return {r.name: {f: getattr(r, f) for f in RESULT_FIELDS} for r in run.stories}
 
@@ -90,15 +103,7 @@ def test_dask_gives_the_local_executors_outputs(
         monkeypatch.setattr(claimcheck.dask_batch, "SHIP_BYTES", 0)
     local = run_batch(root, tmp_path / "local", config, embedder=CountingEmbedder())
     heard: list[str] = []
-    on_dask = run_batch(
-        root,
-        tmp_path / "dask",
-        config,
-        embedder=CountingEmbedder(),
-        executor="dask",
-        scheduler=cluster.scheduler_address,
-        on_cluster=heard.append,
-    )
+    on_dask = on(cluster, root, tmp_path / "dask", config, embedder=CountingEmbedder(), on_cluster=heard.append)
     assert results(on_dask) == results(local) and len(local.stories) == 3
     assert {r.status for r in local.stories} == {"done"}
     for report in sorted((tmp_path / "local").glob("*.*")):
@@ -117,14 +122,11 @@ def test_dask_gives_the_local_executors_outputs(
 def test_each_worker_loads_the_model_once(
     tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster
 ) -> None:
-    root = tmp_path / "root"
-    for n in range(8):
-        write(root / f"story{n}", "a.txt", f"The ferry carried {n + 100} passengers across the bay on Friday.\n")
-        write(root / f"story{n}", "b.txt", f"The ferry carried {n + 200} passengers across the bay on Friday.\n")
+    root = eight_stories(tmp_path / "root")
     client = distributed.Client(cluster)
     client.run(count_loads)
     before = client.run(loads)
-    run = run_batch(root, tmp_path / "out", config, executor="dask", scheduler=cluster.scheduler_address)
+    run = on(cluster, root, tmp_path / "out", config)
     after = client.run(loads)
     client.close()
     assert {r.status for r in run.stories} == {"done"}
@@ -136,10 +138,7 @@ def test_each_worker_loads_the_model_once(
 
 
 def test_a_killed_worker_loses_no_story(tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster) -> None:
-    root = tmp_path / "root"
-    for n in range(8):
-        write(root / f"story{n}", "a.txt", f"The council approved {n + 10} new homes for the town on Monday.\n")
-        write(root / f"story{n}", "b.txt", f"The council approved {n + 20} new homes for the town on Monday.\n")
+    root = eight_stories(tmp_path / "root")
     client = distributed.Client(cluster)
     killed: list[str] = []
 
@@ -151,15 +150,7 @@ def test_a_killed_worker_loses_no_story(tmp_path: Path, config: CheckConfig, clu
         os.kill(pid, signal.SIGKILL)
         killed.append(busy[0])
 
-    run = run_batch(
-        root,
-        tmp_path / "out",
-        config,
-        embedder=SlowEmbedder(),
-        executor="dask",
-        scheduler=cluster.scheduler_address,
-        on_story=kill_a_busy_worker,
-    )
+    run = on(cluster, root, tmp_path / "out", config, embedder=SlowEmbedder(), on_story=kill_a_busy_worker)
     client.close()
     assert killed
     assert len(run.stories) == 8 and {r.status for r in run.stories} == {"done"}, [r.reason for r in run.stories]
@@ -181,14 +172,7 @@ def test_a_story_that_kills_its_worker_twice_is_recorded(
     write(root / "poisoned", "b.txt", "The poison was found in the river near the new mill on Monday.\n")
     write(root / "fine", "a.txt", "The mayor opened the new bridge over the river on Tuesday morning.\n")
     write(root / "fine", "b.txt", "The mayor opened the new bridge over the river on Wednesday morning.\n")
-    run = run_batch(
-        root,
-        tmp_path / "out",
-        config,
-        embedder=PoisonEmbedder(),
-        executor="dask",
-        scheduler=cluster.scheduler_address,
-    )
+    run = on(cluster, root, tmp_path / "out", config, embedder=PoisonEmbedder())
     stories = {r.name: r for r in run.stories}
     assert stories["fine"].status == "done"
     assert stories["poisoned"].status == "failed" and "worker died" in stories["poisoned"].reason
@@ -244,11 +228,4 @@ def test_workers_with_another_claimcheck_are_refused(
 ) -> None:
     monkeypatch.setattr(claimcheck, "__version__", "9.9.9")  # this client is newer than its workers
     with pytest.raises(ClusterError, match="another claimcheck"):
-        run_batch(
-            three_stories(tmp_path / "root"),
-            tmp_path / "out",
-            config,
-            embedder=CountingEmbedder(),
-            executor="dask",
-            scheduler=cluster.scheduler_address,
-        )
+        on(cluster, three_stories(tmp_path / "root"), tmp_path / "out", config, embedder=CountingEmbedder())
