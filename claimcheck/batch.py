@@ -354,7 +354,8 @@ def run_batch(
             todo.append(Job(story, key, story_decisions))
     if on_start:
         on_start(len(stories), len(stories) - len(todo))
-    where: dict[str, Any] = {"executor": executor, "jobs": jobs}
+    # an existing cluster brings its own workers: --jobs sized nothing there
+    where: dict[str, Any] = {"executor": executor, "jobs": None if scheduler else jobs}
     last_write = 0.0
 
     def record(result: StoryResult) -> None:

@@ -112,7 +112,7 @@ def test_dask_gives_the_local_executors_outputs(
     assert "Daily Planet" in (tmp_path / "dask" / "talks.html").read_text()
 
     info = json.loads((tmp_path / "dask" / "run.json").read_text())
-    assert info["executor"] == "dask" and info["scheduler"] == cluster.scheduler_address
+    assert info["executor"] == "dask" and info["scheduler"] == cluster.scheduler_address and info["jobs"] is None
     assert len(info["workers"]) == 2 and sum(w["stories"] for w in info["workers"]) == 3
     assert all(w["peak_rss_mb"] > 0 for w in info["workers"])
     assert "2 workers" in heard[0]
