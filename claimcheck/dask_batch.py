@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import signal
 import socket
-import sqlite3
 import tempfile
 import time
 from collections import Counter
@@ -129,16 +129,19 @@ class StoryPlugin(WorkerPlugin):
 
 
 def _cache_dir(config: CheckConfig) -> Path | None:
-    """The cache folder as given, or this worker's own default where it cannot be made (a
-    folder of the client's machine on a remote worker)."""
+    """The cache folder as given, or this worker's own default where it cannot be made or
+    written (a folder of the client's machine on a remote worker)."""
     if config.cache_dir is None:
         return None
     for folder in dict.fromkeys((config.cache_dir, default_cache_dir())):
         try:
-            EmbeddingCache(folder).close()
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("embedding cache %s cannot be made on this worker (%s)", folder, exc)
+            continue
+        if os.access(folder, os.W_OK):
             return folder
-        except (OSError, sqlite3.Error) as exc:
-            log.warning("embedding cache %s cannot be used on this worker (%s)", folder, exc)
+        log.warning("embedding cache %s is not writable on this worker", folder)
     log.warning("this worker runs without an embedding cache")
     return None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ create table if not exists claims (
     claims blob not null
 );
 """
+SETUP_TRIES = 200  # 10 s of 0.05 s waits for another process to finish creating the file
 
 
 def content_hash(text: str) -> str:
@@ -40,9 +42,20 @@ class EmbeddingCache:
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / "embeddings.sqlite"
-        self._db = sqlite3.connect(self.path)
-        self._db.execute("pragma journal_mode=wal")  # a batch run and a scan may share the cache
-        self._db.executescript(SCHEMA)
+        self._db = sqlite3.connect(self.path, timeout=30)
+        # WAL: a batch run and a scan may share the cache. Processes that open a new file at
+        # once (a batch's workers at the start of a run) are refused the switch to WAL with
+        # "database is locked" at once, without waiting for the lock, so the setup is retried.
+        for attempt in range(SETUP_TRIES):
+            try:
+                self._db.execute("pragma journal_mode=wal")
+                self._db.executescript(SCHEMA)
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == SETUP_TRIES - 1:
+                    self._db.close()
+                    raise
+                time.sleep(0.05)
 
     def get(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Cached vectors for the texts that have one, keyed by content hash."""

