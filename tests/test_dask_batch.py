@@ -159,9 +159,8 @@ def test_a_killed_worker_loses_no_story(tmp_path: Path, config: CheckConfig, clu
     info = json.loads((tmp_path / "out" / "run.json").read_text())
     assert info["complete"] and info["totals"]["done"] == 8
     gone = [w for w in info["workers"] if w["address"] == killed[0]]  # listed only if it finished a story
-    assert (
-        all(w["peak_rss_mb"] is None for w in gone) and sum(w["peak_rss_mb"] is not None for w in info["workers"]) == 2
-    )
+    # its replacement may still be starting when the run ends, so only the survivor is sure to report
+    assert all(w["peak_rss_mb"] is None for w in gone) and any(w["peak_rss_mb"] for w in info["workers"])
 
 
 def test_a_story_that_kills_its_worker_twice_is_recorded(
