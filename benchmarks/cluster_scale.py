@@ -1,4 +1,4 @@
-"""How neighbour search scales with story size: exact vs inverted-list search.
+"""How neighbour search scales with story size: exact vs approximate (faiss inverted lists) search.
 
     .venv/bin/python benchmarks/cluster_scale.py [--dims 384] [--sizes 1000 2000 5000 10000 20000]
 

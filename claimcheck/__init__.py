@@ -5,9 +5,10 @@ import logging
 from claimcheck.config import CheckConfig
 from claimcheck.errors import ClaimcheckError, InputError, ModelError
 from claimcheck.pipeline import scan
+from claimcheck.report import conflicts_frame
 from claimcheck.types import Claim, Cluster, Conflict, ConflictValue, Document, Evidence, Problem, Report, Value
+from claimcheck.version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "CheckConfig",
     "Claim",
@@ -22,6 +23,8 @@ __all__ = [
     "Problem",
     "Report",
     "Value",
+    "__version__",
+    "conflicts_frame",
     "scan",
 ]
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from claimcheck.ann import build_ivf
 from claimcheck.config import CheckConfig
 from claimcheck.types import Claim, Cluster
 
@@ -43,42 +44,18 @@ def cluster_claims(claims: Sequence[Claim], vectors: np.ndarray, config: CheckCo
 
 
 def nearest_neighbours(vectors: np.ndarray, k: int, exact_limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """Top-k cosine neighbours of each row (unit vectors); -1 pads missing slots.
+    """Top-k cosine neighbours of each row (unit vectors), closest first; -1 pads missing slots.
 
-    Up to `exact_limit` rows this is exact. Beyond it, rows are bucketed by a few rounds
-    of spherical k-means into about sqrt(n) lists and each row is compared only with the
-    rows of its nearest lists, so the work grows as n*sqrt(n) instead of n^2.
+    Up to `exact_limit` rows this is exact. Beyond it, a faiss inverted-file index (about
+    sqrt(n) lists, the same as the claim index's) is searched, so the work grows as
+    n*sqrt(n) instead of n^2.
     """
     n = len(vectors)
     k = min(k, n)
     if n <= exact_limit:
         return _topk_exact(vectors, vectors, k, np.arange(n))
-    rng = np.random.default_rng(0)  # fixed seed: a rerun gives the same clusters
-    n_lists = int(np.sqrt(n))
-    centroids = vectors[rng.choice(n, n_lists, replace=False)]
-    for _ in range(8):
-        assign = np.argmax(vectors @ centroids.T, axis=1)
-        for c in range(n_lists):
-            members = vectors[assign == c]
-            if len(members):
-                centre = members.sum(axis=0)
-                centroids[c] = centre / (np.linalg.norm(centre) or 1.0)
-    n_probe = min(n_lists, 4)
-    assign = np.argmax(vectors @ centroids.T, axis=1)
-    lists = [np.flatnonzero(assign == c) for c in range(n_lists)]
-    idx = np.full((n, k), -1, dtype=np.int64)
-    sim = np.full((n, k), -1.0, dtype=np.float32)
-    for c in range(n_lists):
-        queries = lists[c]
-        if not len(queries):
-            continue
-        # rows whose first-choice list is c search the lists nearest to centroid c
-        near = np.argsort(-(centroids[c] @ centroids.T))[:n_probe]
-        candidates = np.concatenate([lists[x] for x in near])
-        qi, qs = _topk_exact(vectors[queries], vectors[candidates], min(k, len(candidates)), candidates)
-        idx[queries, : qi.shape[1]] = qi
-        sim[queries, : qs.shape[1]] = qs
-    return idx, sim
+    sims, idx = build_ivf(vectors).search(np.ascontiguousarray(vectors, dtype=np.float32), k)
+    return idx, sims
 
 
 def _topk_exact(

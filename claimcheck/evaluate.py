@@ -3,7 +3,6 @@ discrepancies, false flags the injections cause. One process, the model loaded o
 
 from __future__ import annotations
 
-import functools
 import json
 import statistics
 from collections import defaultdict
@@ -16,9 +15,12 @@ import numpy as np
 
 from claimcheck.config import CheckConfig
 from claimcheck.embed import Embedder
+from claimcheck.errors import InputError
 from claimcheck.ingest import read_documents
 from claimcheck.inject import INJECTION_KINDS, Injection, Mentions, inject_story
-from claimcheck.pipeline import check_documents, document_claims
+from claimcheck.pipeline import check_documents, read_story
+from claimcheck.store import open_cache
+from claimcheck.stories import discover_stories
 from claimcheck.types import Conflict, Document, Report
 
 # the conflict kinds in the seed story that the scan issue requires, and look-alikes it must not flag
@@ -73,19 +75,25 @@ def _ratio(hits: int, total: int) -> float | None:
     return round(hits / total, 3) if total else None
 
 
-def load_corpus(root: Path, stories: int | None = None, only: Sequence[str] = ()) -> list[Story]:
-    """One story per subfolder; ECB+'s mentions.jsonl at the root is used when present."""
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+def load_corpus(
+    root: Path, stories: int | None = None, only: Sequence[str] = (), config: CheckConfig | None = None
+) -> list[Story]:
+    """The corpus's stories, found as batch finds them; ECB+'s mentions.jsonl at the root is
+    used when present."""
+    found, _ = discover_stories(root)  # files beside the stories (mentions.jsonl) are no articles
     if only:
-        folders = [f for f in folders if f.name in only]
+        found = [s for s in found if s.name in only]
     if stories is not None:
-        folders = folders[:stories]
-    mentions = _read_mentions(root / "mentions.jsonl", {f.name for f in folders})
+        found = found[:stories]
+    mentions = _read_mentions(root / "mentions.jsonl", {s.name for s in found})
     out = []
-    for folder in folders:
-        documents, _ = read_documents([folder])
-        by_stem = mentions.get(folder.name, {})
-        out.append(Story(folder.name, tuple(documents), {d.id: by_stem.get(Path(d.id).stem, []) for d in documents}))
+    for story in found:
+        try:
+            documents = read_story(story, config or CheckConfig()).documents
+        except InputError:
+            continue  # no readable article: nothing to measure
+        by_stem = mentions.get(story.name, {})
+        out.append(Story(story.name, documents, {d.id: by_stem.get(Path(d.id).stem, []) for d in documents}))
     return out
 
 
@@ -113,35 +121,35 @@ def evaluate(
 ) -> Evaluation:
     step = progress or (lambda stage, done, total: None)
     result = Evaluation(tuple(kinds), seed, per_kind)
-    claims_of = functools.lru_cache(maxsize=None)(document_claims)  # unchanged articles are read once
     memo_embedder = _memoized(embedder)
+    with open_cache(config) as cache:  # unchanged articles are split and embedded once
 
-    def check(documents: Sequence[Document]) -> Report:
-        return check_documents(documents, config, embedder=memo_embedder, claims_of=claims_of)
+        def check(documents: Sequence[Document]) -> Report:
+            return check_documents(documents, config, embedder=memo_embedder, cache=cache)
 
-    if seeds_folder is not None and seeds_folder.is_dir():
-        seed_documents, _ = read_documents([seeds_folder])
-        result.seeds_row = seed_checks(check(seed_documents))
-    for n, story in enumerate(stories, 1):
-        step("stories", n, len(stories))
-        baseline = check(story.documents)
-        loud = [c for c in baseline.conflicts if c.severity in ("high", "medium")]
-        result.noise[story.id] = len(loud)
-        result.noise_examples[story.id] = [f"[{c.severity}] {c.kind}: {c.summary}" for c in loud[:10]]
-        known = {conflict_key(c) for c in baseline.conflicts}
-        for documents, injection in inject_story(story.id, story.documents, story.mentions, kinds, per_kind, seed):
-            report = check(documents)
-            result.copies.append(
-                {
-                    "story": story.id,
-                    "kind": injection.kind,
-                    "document": injection.document_id,
-                    "original": injection.original,
-                    "replacement": injection.replacement,
-                    "hit": is_hit(report, injection),
-                    "false_flags": len(false_flags(report, known, injection)),
-                }
-            )
+        if seeds_folder is not None and seeds_folder.is_dir():
+            seed_documents, _ = read_documents([seeds_folder])
+            result.seeds_row = seed_checks(check(seed_documents))
+        for n, story in enumerate(stories, 1):
+            step("stories", n, len(stories))
+            baseline = check(story.documents)
+            loud = [c for c in baseline.conflicts if c.severity in ("high", "medium")]
+            result.noise[story.id] = len(loud)
+            result.noise_examples[story.id] = [f"[{c.severity}] {c.kind}: {c.summary}" for c in loud[:10]]
+            known = {conflict_key(c) for c in baseline.conflicts}
+            for documents, injection in inject_story(story.id, story.documents, story.mentions, kinds, per_kind, seed):
+                report = check(documents)
+                result.copies.append(
+                    {
+                        "story": story.id,
+                        "kind": injection.kind,
+                        "document": injection.document_id,
+                        "original": injection.original,
+                        "replacement": injection.replacement,
+                        "hit": is_hit(report, injection),
+                        "false_flags": len(false_flags(report, known, injection)),
+                    }
+                )
     return result
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from claimcheck.ann import build_ivf, probes
 from claimcheck.config import CheckConfig
 from claimcheck.errors import ClaimcheckError, InputError, ModelError
 from claimcheck.types import Claim, Document, Value
@@ -387,7 +388,7 @@ class ClaimIndex:
         found ("exact" or "approximate"); and how many claims were searched."""
         index = self.refresh_ann() if story is None else None
         if index is not None:
-            index.nprobe = _nprobe(index.nlist)
+            index.nprobe = probes(index.nlist)  # not saved with a loaded index
             sims, ids = index.search(vector.reshape(1, -1).astype(np.float32), k)
             hits = [(int(i), float(s)) for i, s in zip(ids[0], sims[0], strict=True) if i >= 0]
             return hits, "approximate", int(index.ntotal)
@@ -476,19 +477,8 @@ class ClaimIndex:
         return self._ann.index
 
     def _build_ann(self) -> Any:
-        import faiss
-
         ids, matrix = self._matrix()
-        # about sqrt(n) lists: each holds a few hundred claims, and scanning nprobe of them stays
-        # far below exact search while keeping recall@10 above 0.98 (benchmarks/query_scale.py)
-        nlist = max(16, int(np.sqrt(len(ids))))
-        dim = matrix.shape[1]
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        index.cp.seed = 0  # the same claims give the same lists
-        matrix = np.ascontiguousarray(matrix)
-        index.train(matrix)
-        index.add_with_ids(matrix, ids)
-        return index
+        return build_ivf(matrix, ids)
 
     def _load_ann(self) -> _Ann | None:
         if not self.ann_path.exists():
@@ -526,11 +516,6 @@ class ClaimIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _nprobe(nlist: int) -> int:
-    # lists scanned per query: an eighth of them, at least 8 (measured in benchmarks/query_scale.py)
-    return max(8, nlist // 8)
 
 
 def _order(v: Value) -> tuple[tuple[int, int], str]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -43,7 +45,7 @@ def read_documents(
     problems: list[Problem] = []
     seen_content: dict[str, str] = {}
     seen_ids: set[str] = set()
-    for root, path in _expand(paths):
+    for root, path in _expand(paths, problems):
         if path is None:
             text = sys.stdin.read()
             found: list[Document] = [Document(id="-", path="-", text=text)] if text.strip() else []
@@ -73,23 +75,56 @@ def read_documents(
     return documents, problems
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path | None]]:
+def _expand(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[tuple[Path, Path | None]]:
     """Yield (root, file) pairs in a stable order; (root, None) stands for stdin."""
     for raw in paths:
         if str(raw) == "-":
             yield Path("."), None
             continue
         path = Path(raw)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a broken link is reported as a file
             raise InputError(f"{path}: no such file or folder; check the path and try again")
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                rel = file.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts) or file.name.endswith(META_SUFFIX):
-                    continue  # hidden files and metadata sidecars are not articles
+            files = [f for _, fs in walk_folders(path, problems=problems) for f in fs]
+            for file in sorted(f for f in files if not f.name.endswith(META_SUFFIX)):  # sidecars are no articles
                 yield path, file
         else:
             yield path, path
+
+
+def walk_folders(
+    root: Path, exclude: Path | None = None, problems: list[Problem] | None = None
+) -> Iterator[tuple[Path, list[Path]]]:
+    """Every folder under `root` with its files (hidden ones left out, broken links kept so they
+    are reported): `root` first, then its subfolders, sorted, depth first. Linked folders are
+    followed, but not a link back to a folder the walk is inside, so a loop cannot make it
+    endless; a folder that cannot be listed is added to `problems`."""
+    skip = os.path.realpath(exclude) if exclude is not None else None
+
+    def unreadable(exc: OSError) -> None:
+        if problems is not None:
+            where = Path(exc.filename).relative_to(root).as_posix() if exc.filename else str(root)
+            problems.append(Problem(where, f"is a folder that cannot be read ({exc.strerror}); check its permissions"))
+
+    for folder, dirs, names in os.walk(root, followlinks=True, onerror=unreadable):
+        here = Path(folder)
+        inside = {os.path.realpath(here), *map(str, Path(os.path.realpath(here)).parents)}
+        dirs[:] = [
+            d
+            for d in sorted(dirs)
+            if not d.startswith(".") and (real := os.path.realpath(here / d)) != skip and real not in inside
+        ]
+        files = sorted(here / n for n in names if not n.startswith("."))
+        if files:
+            yield here, files
+
+
+def sidecar_of(path: Path) -> Path | None:
+    """The metadata file beside an article: NAME.meta.json or NAME.txt.meta.json."""
+    for candidate in (path.with_name(path.stem + META_SUFFIX), path.with_name(path.name + META_SUFFIX)):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def _read_file(path: Path, doc_id: str, config: CheckConfig) -> tuple[list[Document], list[Problem]]:
@@ -102,7 +137,10 @@ def _read_file(path: Path, doc_id: str, config: CheckConfig) -> tuple[list[Docum
                 ".html, .json or .jsonl to include it",
             )
         ]
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return [], [Problem(doc_id, _unreachable(path, exc))]
     if size > config.max_document_bytes and suffix != ".jsonl":
         return [], [
             Problem(
@@ -132,6 +170,14 @@ def _read_file(path: Path, doc_id: str, config: CheckConfig) -> tuple[list[Docum
         what = "has no main text that could be extracted" if suffix in HTML_SUFFIXES else "is empty"
         return [], [*problems, Problem(doc_id, f"{what}; nothing to scan in it")]
     return [_document(doc_id, str(path), text, meta)], problems
+
+
+def _unreachable(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "is a link in a loop of links, so there is no file to read; fix or remove the link"
+    if path.is_symlink():
+        return f"is a link to {os.readlink(path)}, which does not exist; fix or remove the link"
+    return f"cannot be read ({exc.strerror}); check that it exists and its permissions"
 
 
 def decode(raw: bytes) -> tuple[str | None, str]:
@@ -186,16 +232,17 @@ def extract_html(html: str) -> tuple[str, dict[str, Any]]:
 
 
 def _sidecar(path: Path, problems: list[Problem], doc_id: str) -> dict[str, Any]:
-    for candidate in (path.with_name(path.stem + META_SUFFIX), path.with_name(path.name + META_SUFFIX)):
-        if candidate.is_file():
-            try:
-                data = json.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                problems.append(Problem(candidate.name, f"metadata not read ({exc}); fix the JSON", False))
-                return {}
-            if isinstance(data, dict):
-                return data
-            problems.append(Problem(candidate.name, "metadata must be a JSON object; ignored", False))
+    candidate = sidecar_of(path)
+    if candidate is None:
+        return {}
+    try:
+        data = json.loads(candidate.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        problems.append(Problem(candidate.name, f"metadata not read ({exc}); fix the JSON", False))
+        return {}
+    if isinstance(data, dict):
+        return data
+    problems.append(Problem(candidate.name, "metadata must be a JSON object; ignored", False))
     return {}
 
 

@@ -1,14 +1,27 @@
-"""scan(): runs the stages in order, nothing else."""
+"""The only composition of the stages; every command and executor goes through it.
+
+    1. ingest     files -> Documents, and a Problem for each file not read   (read_documents, read_story)
+    2. claims     Document -> Claims with spans and typed values              (claims_for: claims + values, cached)
+    3. embed      Claims -> unit vectors                                      (embed_claims: embed, cached)
+    4. cluster    vectors -> candidate same-fact pairs across sources         (analyse: cluster)
+    5. conflicts  aligned values -> Conflicts; the story's entities           (analyse: conflicts)
+    6. report     Report -> JSON, HTML, CSV, text                             (finish_story: report)
+
+`scan` runs 1-5 over the paths of one story. A batch executor schedules the same functions:
+`read_story` and `prepare_story` (1-2), `embed_claims` (3) and `finish_story` (4-6), or all
+of them in one call, `check_story`, where a worker does a story whole.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import logging
-import os
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +30,24 @@ from claimcheck.claims import extract_claims
 from claimcheck.cluster import cluster_claims
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts import find_conflicts, story_entities
-from claimcheck.embed import Embedder, embed_texts, load_embedder
+from claimcheck.embed import Embedder, LazyEmbedder, embed_texts
 from claimcheck.errors import InputError
 from claimcheck.ingest import read_documents
-from claimcheck.store import EmbeddingCache, document_key
-from claimcheck.types import Claim, Document, Problem, Report
+from claimcheck.report import RENDERERS
+from claimcheck.store import EmbeddingCache, document_key, open_cache
+from claimcheck.stories import Story, story_name
+from claimcheck.types import Claim, Decision, Document, Problem, Report
 from claimcheck.values import extract_values
 
 log = logging.getLogger(__name__)
 # Called with (stage name, done, total) so the CLI can show progress.
 Progress = Callable[[str, int, int], None]
+# the reports a batch writes for every story
+STORY_FORMATS = ("json", "html", "csv")
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
 
 
 def scan(
@@ -38,38 +59,59 @@ def scan(
 ) -> Report:
     """Read documents, extract claims and values, cluster, and find conflicts."""
     config = config or CheckConfig()
+    paths = list(paths)
     documents, problems = read_documents(paths, config)
     if not documents:
-        raise InputError(
-            "no readable articles found"
-            + (": " + "; ".join(f"{p.path} {p.message}" for p in problems) if problems else "")
-        )
+        raise InputError(no_articles(problems))
     report = check_documents(documents, config, embedder=embedder, problems=problems, progress=progress)
     return replace(report, story=story_name(paths))
 
 
-def story_name(paths: Iterable[str | Path]) -> str:
-    """The folder scanned, or the folder the files share."""
-    resolved = [Path(p).resolve() for p in paths if str(p) != "-"]
-    if not resolved:
-        return "stdin"
-    if len(resolved) == 1 and resolved[0].is_dir():
-        return resolved[0].name
-    return Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved])).name
+def no_articles(problems: Sequence[Problem]) -> str:
+    return "no readable articles found" + (
+        ": " + "; ".join(f"{p.path} {p.message}" for p in problems) if problems else ""
+    )
+
+
+def check_documents(
+    documents: Sequence[Document],
+    config: CheckConfig,
+    *,
+    embedder: Embedder | None = None,
+    problems: Sequence[Problem] = (),
+    progress: Progress | None = None,
+    cache: EmbeddingCache | None = None,
+) -> Report:
+    """Stages 2-5 over documents already in memory; `cache` is an open cache to use instead
+    of the one `config` names."""
+    step = progress or _quiet
+    with nullcontext(cache) if cache is not None else open_cache(config) as store:
+        claims = claims_for(documents, store, step)
+        vectors = embed_claims(claims, embedder or LazyEmbedder(config), config, store, step)
+    report = analyse(documents, claims, vectors, config, problems)
+    step("conflicts", 1, 1)
+    return report
 
 
 def document_claims(document: Document) -> tuple[Claim, ...]:
     return tuple(extract_values(c, document) for c in extract_claims(document))
 
 
-def cached_claims(documents: Sequence[Document], cache: EmbeddingCache | None) -> list[Claim]:
-    """document_claims of every document, taken from the cache where neither the document
-    nor the code that extracts claims has changed since they were stored."""
+def claims_for(
+    documents: Sequence[Document], cache: EmbeddingCache | None, progress: Progress | None = None
+) -> list[Claim]:
+    """Stage 2: every document's claims with their values, taken from the cache where neither
+    the document nor the code that extracts claims has changed since they were stored."""
+    step = progress or _quiet
     keys = [
         hashlib.sha256(f"{extraction_version()}\0{d.id}\0{document_key(d)}".encode()).hexdigest() for d in documents
     ]
     found = cache.get_claims(keys) if cache is not None else {}
-    fresh = {k: document_claims(d) for k, d in zip(keys, documents, strict=True) if k not in found}
+    fresh: dict[str, tuple[Claim, ...]] = {}
+    for n, (key, document) in enumerate(zip(keys, documents, strict=True), 1):
+        if key not in found and key not in fresh:
+            fresh[key] = document_claims(document)
+        step("claims", n, len(documents))
     if cache is not None and fresh:
         cache.put_claims(fresh)
     return [c for k in keys for c in (found[k] if k in found else fresh[k])]
@@ -90,39 +132,19 @@ def extraction_version() -> str:
     return digest.hexdigest()
 
 
-def check_documents(
-    documents: Sequence[Document],
+def embed_claims(
+    claims: Sequence[Claim],
+    embedder: Embedder,
     config: CheckConfig,
-    *,
-    embedder: Embedder | None = None,
-    problems: Sequence[Problem] = (),
+    cache: EmbeddingCache | None,
     progress: Progress | None = None,
-    claims_of: Callable[[Document], tuple[Claim, ...]] = document_claims,
-) -> Report:
-    """The stages after ingest, over documents already in memory."""
-    step = progress or (lambda stage, done, total: None)
-    claims: list[Claim] = []
-    for n, doc in enumerate(documents, 1):
-        claims += claims_of(doc)
-        step("claims", n, len(documents))
-    if embedder is None:
-        step("loading model", 0, 1)
-        embedder = load_embedder(config.model, config.batch_size, config.backend)
-    cache = None
-    if config.cache_dir is not None:
-        from claimcheck.store import EmbeddingCache
-
-        cache = EmbeddingCache(config.cache_dir)
-    try:
-        step("embedding", 0, len(claims))
-        vectors = embed_texts([c.text for c in claims], embedder, config.model, cache)
-        step("embedding", len(claims), len(claims))
-    finally:
-        if cache is not None:
-            cache.close()
-    report = analyse(documents, claims, vectors, config, problems)
-    step("conflicts", 1, 1)
-    return report
+) -> np.ndarray:
+    """Stage 3: one unit vector per claim, in order; cached texts are not embedded again."""
+    step = progress or _quiet
+    step("embedding", 0, len(claims))
+    vectors = embed_texts([c.text for c in claims], embedder, config.model, cache)
+    step("embedding", len(claims), len(claims))
+    return vectors
 
 
 def analyse(
@@ -132,7 +154,7 @@ def analyse(
     config: CheckConfig,
     problems: Sequence[Problem] = (),
 ) -> Report:
-    """The stages after embedding: clusters, conflicts, the story's entities, counts."""
+    """Stages 4-5: clusters, conflicts, the story's entities, counts."""
     problems = list(problems)
     if len(documents) == 1:
         problems.append(
@@ -158,3 +180,105 @@ def analyse(
     return Report(
         tuple(documents), tuple(claims), clusters, conflicts, tuple(problems), config, stats, entities=entities
     )
+
+
+# --- one story of a batch: the same stages, in pieces an executor can schedule ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInput:
+    """A story's files read (stage 1)."""
+
+    story: Story
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...]
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A story read and split into claims (stages 1-2), waiting for its vectors."""
+
+    source: StoryInput
+    claims: tuple[Claim, ...]
+    seconds: float  # reading and claims together
+
+
+@dataclass(frozen=True, slots=True)
+class StoryChecked:
+    """One story checked, its reports rendered but not written: the process that runs the
+    batch writes them, so a worker that dies never leaves half a report."""
+
+    story: Story
+    documents: int
+    claims: int
+    conflicts: int
+    by_severity: Mapping[str, int]
+    problems: tuple[Problem, ...]
+    document_paths: tuple[str, ...]  # where each document was read from
+    reports: Mapping[str, str]  # format -> text
+    stages: Mapping[str, float]  # seconds per stage
+
+
+def read_story(story: Story, config: CheckConfig) -> StoryInput:
+    """Stage 1 for a story; raises InputError when none of its files is a readable article."""
+    started = time.perf_counter()
+    documents, problems = read_documents(story.files, config)
+    if not documents:
+        raise InputError(no_articles(problems))
+    return StoryInput(story, tuple(documents), tuple(problems), time.perf_counter() - started)
+
+
+def prepare_story(source: StoryInput | Story, config: CheckConfig, cache: EmbeddingCache | None = None) -> Prepared:
+    """Stages 1-2 (1 only when given a Story); opens the cache `config` names unless given one."""
+    started = time.perf_counter()
+    if isinstance(source, Story):
+        source = read_story(source, config)
+    with nullcontext(cache) if cache is not None else open_cache(config) as store:
+        claims = tuple(claims_for(source.documents, store))
+    return Prepared(source, claims, source.seconds + time.perf_counter() - started)
+
+
+def finish_story(
+    prepared: Prepared,
+    vectors: np.ndarray,
+    config: CheckConfig,
+    decisions: Mapping[str, Decision],
+    embed_seconds: float,
+) -> StoryChecked:
+    """Stages 4-6 for a story whose vectors are known."""
+    started = time.perf_counter()
+    source = prepared.source
+    report = analyse(source.documents, prepared.claims, vectors, config, source.problems)
+    report = replace(report, story=source.story.name, decisions=dict(decisions))
+    analysed = time.perf_counter()
+    reports = {fmt: RENDERERS[fmt](report) for fmt in STORY_FORMATS}
+    return StoryChecked(
+        story=source.story,
+        documents=len(report.documents),
+        claims=len(report.claims),
+        conflicts=len(report.conflicts),
+        by_severity=report.stats["by_severity"],
+        problems=report.problems,
+        document_paths=tuple(d.path for d in report.documents),
+        reports=reports,
+        stages={
+            "read_and_claims": prepared.seconds,
+            "embed": embed_seconds,
+            "analyse": analysed - started,
+            "render": time.perf_counter() - analysed,
+        },
+    )
+
+
+def check_story(
+    source: StoryInput, config: CheckConfig, embedder: Embedder, decisions: Mapping[str, Decision]
+) -> StoryChecked:
+    """Stages 2-6 for a story already read, with the cache `config` names: what a worker does
+    with a story whole."""
+    with open_cache(config) as cache:
+        prepared = prepare_story(source, config, cache)
+        started = time.perf_counter()
+        vectors = embed_claims(prepared.claims, embedder, config, cache)
+        embedded = time.perf_counter() - started
+    return finish_story(prepared, vectors, config, decisions, embedded)

@@ -1,9 +1,9 @@
 """A fact-checker's question: one claim against a folder of stories or a claim index.
 
-Like pipeline.py this module only wires stages: folders are read (ingest), split into
-claims with values (claims, values), embedded (embed) and stored (index); a queried
-claim gets its values the same way, its nearest claims are fetched, and each is read
-against it (conflicts.compare_claims) into a verdict per source.
+Stories are found as batch finds them (stories) and go through the pipeline's stages 1-3
+(read, claims with values, embedding, each with its cache) into the index; a queried claim
+gets its values the same way, its nearest claims are fetched, and each is read against it
+(conflicts.compare_claims) into a verdict per source.
 """
 
 from __future__ import annotations
@@ -11,18 +11,19 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts import compare_claims, person_link
-from claimcheck.embed import Embedder, LazyEmbedder, embed_texts
+from claimcheck.embed import Embedder, LazyEmbedder
 from claimcheck.errors import InputError
 from claimcheck.index import ClaimIndex
-from claimcheck.ingest import SUPPORTED, read_documents
-from claimcheck.pipeline import Progress, document_claims, story_name
-from claimcheck.store import document_key
+from claimcheck.ingest import read_documents
+from claimcheck.pipeline import Progress, claims_for, embed_claims
+from claimcheck.store import document_key, open_cache
+from claimcheck.stories import stories_in
 from claimcheck.types import VERDICTS, Answer, Claim, Document, Match, Problem, SourceAnswer
 from claimcheck.values import extract_values
 
@@ -48,56 +49,6 @@ class Added:
     missing: tuple[str, ...]  # documents indexed earlier that the folder no longer has
 
 
-def story_folders(
-    paths: Sequence[str | Path], name: str | None = None
-) -> tuple[list[tuple[str, list[str | Path]]], list[Problem]]:
-    """(story name, paths) for each story: a folder of articles is one story; a folder of
-    story folders holds one story per subfolder; loose files make one story together.
-    With `name`, everything given is that one story."""
-    stories: list[tuple[str, list[str | Path]]] = []
-    problems: list[Problem] = []
-    loose: list[str | Path] = []
-    for p in paths:
-        path = Path(p)
-        if not path.exists():
-            raise InputError(f"{path}: no such file or folder")
-        if not path.is_dir():
-            loose.append(p)
-            continue
-        entries = sorted(e for e in path.iterdir() if not e.name.startswith("."))
-        articles = [e for e in entries if e.is_file() and e.suffix.lower() in SUPPORTED]
-        story_dirs = [e for e in entries if e.is_dir() and any(_articles_in(e))]
-        if name is not None or not story_dirs:
-            stories.append((name or path.resolve().name, [path]))
-            continue
-        stories += [(d.name, [d]) for d in story_dirs]
-        problems += [
-            Problem(
-                str(f),
-                "lies beside story folders, so it belongs to no story and was not indexed; move it into its "
-                "story's folder, or add it on its own with --story NAME",
-            )
-            for f in articles
-        ]
-    if loose:
-        stories.append((name or story_name(loose), loose))
-    seen: dict[str, list[str | Path]] = {}
-    for story, where in stories:
-        if story in seen and name is None:
-            raise InputError(
-                f"two stories would be called '{story}' ({seen[story][0]} and {where[0]}); "
-                "add them one at a time with --story NAME"
-            )
-        seen[story] = where
-    if name is not None and len(stories) > 1:
-        stories = [(name, [p for _, where in stories for p in where])]
-    return stories, problems
-
-
-def _articles_in(folder: Path) -> Iterator[Path]:
-    return (f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
-
-
 def add_to_index(
     index: ClaimIndex,
     paths: Sequence[str | Path],
@@ -111,51 +62,43 @@ def add_to_index(
     step = progress or (lambda stage, done, total: None)
     index.check_model(config.model)  # before any work: a refused model wastes nothing
     embed = LazyEmbedder(config, embedder)
-    cache = None
-    if config.cache_dir is not None:
-        from claimcheck.store import EmbeddingCache
-
-        cache = EmbeddingCache(config.cache_dir)
     results = []
-    try:
-        stories, beside = story_folders(paths, story)
-        for n, (name, where) in enumerate(stories, 1):
-            step(f"indexing {name}", n - 1, len(stories))
-            documents, problems = read_documents(where, config)
-            if len(where) == 1 and Path(where[0]).is_dir():  # name the file, not just its id in the story
-                problems = [replace(p, path=str(Path(where[0]) / p.path)) for p in problems]
+    with open_cache(config) as cache:
+        stories, beside = stories_in(paths, story)
+        for n, found in enumerate(stories, 1):
+            step(f"indexing {found.name}", n - 1, len(stories))
+            documents, problems = read_documents(found.files, config)
+            if found.folder is not None:  # name the file, not just its id in the story
+                problems = [replace(p, path=str(found.folder / p.path)) for p in problems]
             if n == 1:
                 problems = beside + problems
-            known = index.document_hashes(name)
+            known = index.document_hashes(found.name)
             changed = [(d, document_key(d)) for d in documents if known.get(d.id) != document_key(d)]
-            claims = [document_claims(d) for d, _ in changed]
-            texts = [c.text for cs in claims for c in cs]
-            vectors = embed_texts(texts, embed, config.model, cache)
+            claims = claims_for([d for d, _ in changed], cache)
+            per_document = [tuple(c for c in claims if c.document_id == d.id) for d, _ in changed]
+            vectors = embed_claims(claims, embed, config, cache)
             if changed:
                 index.put_documents(
-                    name,
-                    str(Path(where[0]).resolve()) if len(where) == 1 else ", ".join(map(str, where)),
-                    [(d, key, cs) for (d, key), cs in zip(changed, claims, strict=True)],
+                    found.name,
+                    str(found.folder.resolve()) if found.folder is not None else ", ".join(map(str, found.files)),
+                    [(d, key, cs) for (d, key), cs in zip(changed, per_document, strict=True)],
                     vectors,
                     config.model,
                 )
             present = {d.id for d in documents}
             results.append(
                 Added(
-                    name,
+                    found.name,
                     sum(d.id not in known for d, _ in changed),
                     sum(d.id in known for d, _ in changed),
                     len(documents) - len(changed),
-                    len(texts),
+                    len(claims),
                     tuple(problems),
                     tuple(sorted(set(known) - present)),
                 )
             )
         step("approximate index", len(stories), len(stories))
         index.refresh_ann()  # now, so the first query does not pay for it
-    finally:
-        if cache is not None:
-            cache.close()
     return results
 
 

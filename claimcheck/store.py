@@ -8,13 +8,15 @@ import hashlib
 import pickle
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from claimcheck.config import CheckConfig
     from claimcheck.types import Claim, Document
 
 SCHEMA = """
@@ -104,6 +106,20 @@ class EmbeddingCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+@contextmanager
+def open_cache(config: CheckConfig) -> Iterator[EmbeddingCache | None]:
+    """The cache that `config` names, open for the block and closed after it; None when
+    caching is off (`--no-cache`)."""
+    if config.cache_dir is None:
+        yield None
+        return
+    cache = EmbeddingCache(config.cache_dir)
+    try:
+        yield cache
+    finally:
+        cache.close()
 
 
 def document_key(document: Document) -> str:

@@ -7,9 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # pandas stays out of import time; see Report.conflicts_frame
-    import pandas as pd
-
+if TYPE_CHECKING:
     from claimcheck.config import CheckConfig
 
 VALUE_KINDS = ("person", "name", "title", "organisation", "place", "date", "number", "polarity", "quote")
@@ -212,12 +210,6 @@ class Report:
     entities: tuple[Entity, ...] = ()
     story: str = ""  # the story's name: its folder
     decisions: dict[str, Decision] = field(default_factory=dict, hash=False, compare=False)  # by Conflict.key
-
-    def conflicts_frame(self) -> pd.DataFrame:
-        """One row per conflict value, as written to CSV."""
-        from claimcheck.report import conflicts_frame
-
-        return conflicts_frame(self)
 
     def count_at_or_above(self, severity: str) -> int:
         rank = SEVERITIES.index(severity)

@@ -49,8 +49,8 @@ def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> CountingEmbedder:
     """Make every scan, including the CLI's, use the hashing embedder."""
     embedder = CountingEmbedder()
-    for module in ("claimcheck.pipeline", "claimcheck.embed"):  # LazyEmbedder calls embed.load_embedder
-        monkeypatch.setattr(f"{module}.load_embedder", lambda model, batch_size=64, backend="onnx": embedder)
+    # every command embeds through embed.LazyEmbedder, which calls embed.load_embedder
+    monkeypatch.setattr("claimcheck.embed.load_embedder", lambda model, batch_size=64, backend="onnx": embedder)
     return embedder
 
 

@@ -9,9 +9,10 @@ import pandas as pd  # noqa: TID253 - tests may import it at module level
 import pytest
 from typer.testing import CliRunner
 
-import claimcheck.batch
-from claimcheck.batch import discover_stories
+import claimcheck.batch.summary
+from claimcheck import pipeline
 from claimcheck.cli import app
+from claimcheck.stories import discover_stories
 from tests.conftest import CountingEmbedder, write
 
 runner = CliRunner()
@@ -80,16 +81,16 @@ def test_interrupted_run_resumes_where_it_stopped(
     tmp_path: Path, fake_model: CountingEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, out = three_stories(tmp_path / "root"), tmp_path / "out"
-    real_finish = claimcheck.batch.finish_story
+    real_finish = pipeline.finish_story
     finished: list[str] = []
 
     def finish_then_ctrl_c(prepared, *args):  # type: ignore[no-untyped-def]
         if finished:
             raise KeyboardInterrupt
-        finished.append(prepared.story.name)
+        finished.append(prepared.source.story.name)
         return real_finish(prepared, *args)
 
-    monkeypatch.setattr(claimcheck.batch, "finish_story", finish_then_ctrl_c)
+    monkeypatch.setattr(pipeline, "finish_story", finish_then_ctrl_c)
     code, err = run(str(root), "-o", str(out))
     assert code == 130 and "--resume" in err
     info = json.loads((out / "run.json").read_text())
@@ -99,11 +100,11 @@ def test_interrupted_run_resumes_where_it_stopped(
     assert not list(out.glob(".*.tmp"))  # nothing half-written
     done = finished[0]
 
-    monkeypatch.setattr(claimcheck.batch, "finish_story", real_finish)
+    monkeypatch.setattr(pipeline, "finish_story", real_finish)
     prepared: list[str] = []
-    real_prepare = claimcheck.batch.prepare_story
+    real_prepare = pipeline.prepare_story
     monkeypatch.setattr(
-        claimcheck.batch,
+        pipeline,
         "prepare_story",
         lambda story, config: prepared.append(story.name) or real_prepare(story, config),
     )
@@ -126,14 +127,14 @@ def test_a_failing_story_is_recorded_and_the_run_goes_on(
 ) -> None:
     root, out = three_stories(tmp_path / "root"), tmp_path / "out"
     write(root / "empty", "blank.txt", "")
-    real_analyse = claimcheck.batch.analyse
+    real_analyse = pipeline.analyse
 
     def crash_on_quake(documents, claims, *args):  # type: ignore[no-untyped-def]
         if "earthquake" in documents[0].text:
             raise RuntimeError("clustering blew up")
         return real_analyse(documents, claims, *args)
 
-    monkeypatch.setattr(claimcheck.batch, "analyse", crash_on_quake)
+    monkeypatch.setattr(pipeline, "analyse", crash_on_quake)
     code, err = run(str(root), "-o", str(out))
     assert code == 0 and "empty" in err
     info = json.loads((out / "run.json").read_text())
@@ -212,13 +213,13 @@ def test_ctrl_c_while_the_summary_is_written_waits_for_it(
     tmp_path: Path, fake_model: CountingEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, out = three_stories(tmp_path / "root"), tmp_path / "out"
-    real_table = claimcheck.batch.conflicts_table
+    real_table = claimcheck.batch.summary.conflicts_table
 
     def ctrl_c_midway(*args):  # type: ignore[no-untyped-def]
         os.kill(os.getpid(), signal.SIGINT)  # a real signal, as a terminal sends it
         return real_table(*args)
 
-    monkeypatch.setattr(claimcheck.batch, "conflicts_table", ctrl_c_midway)
+    monkeypatch.setattr(claimcheck.batch.summary, "conflicts_table", ctrl_c_midway)
     code, err = run(str(root), "-o", str(out))
     assert code == 130 and "--resume" in err
     info = json.loads((out / "run.json").read_text())

@@ -25,8 +25,8 @@ from tests.test_batch import three_stories
 distributed = pytest.importorskip("distributed")
 import dask  # noqa: E402 - after the skip: dask is an optional extra
 
-import claimcheck  # noqa: E402
-import claimcheck.dask_batch  # noqa: E402
+import claimcheck.batch.dask  # noqa: E402
+import claimcheck.version  # noqa: E402
 
 RESULT_FIELDS = ("status", "reason", "documents", "claims", "conflicts", "by_severity", "files", "slug")
 
@@ -93,14 +93,11 @@ def results(run: BatchRun) -> dict[str, dict[str, object]]:
     return {r.name: {f: getattr(r, f) for f in RESULT_FIELDS} for r in run.stories}
 
 
-@pytest.mark.parametrize("ship", ["contents", "paths"])
 def test_dask_gives_the_local_executors_outputs(
-    tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster, ship: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster
 ) -> None:
     root = three_stories(tmp_path / "root")  # one story holds a binary file, one a hostile name
-    write(root / "talks", "b.txt.meta.json", '{"source": "Daily Planet"}')  # a sidecar travels too
-    if ship == "paths":  # every story too big to travel with its task: workers read shared storage
-        monkeypatch.setattr(claimcheck.dask_batch, "SHIP_BYTES", 0)
+    write(root / "talks", "b.meta.json", '{"source": "Daily Planet"}')  # a sidecar's metadata travels too
     local = run_batch(root, tmp_path / "local", config, embedder=CountingEmbedder())
     heard: list[str] = []
     on_dask = on(cluster, root, tmp_path / "dask", config, embedder=CountingEmbedder(), on_cluster=heard.append)
@@ -188,7 +185,7 @@ def test_cli_dask_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     args = ["batch", str(root), "-o", out, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"]
     result = runner.invoke(app, [*args, "--jobs", "2"])
     assert result.exit_code == 2 and "--jobs" in result.stderr
-    monkeypatch.setattr(claimcheck.dask_batch, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(claimcheck.batch.dask, "CONNECT_TIMEOUT", "1s")
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "no Dask scheduler answered" in result.stderr
 
@@ -217,7 +214,7 @@ def test_without_dask_the_message_says_what_to_install(
     tmp_path: Path, config: CheckConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
-    monkeypatch.delitem(sys.modules, "claimcheck.dask_batch")
+    monkeypatch.delitem(sys.modules, "claimcheck.batch.dask")
     with pytest.raises(ClusterError, match=r"pip install 'claimcheck\[dask\]'"):
         run_batch(three_stories(tmp_path / "root"), tmp_path / "out", config, executor="dask")
 
@@ -225,6 +222,6 @@ def test_without_dask_the_message_says_what_to_install(
 def test_workers_with_another_claimcheck_are_refused(
     tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(claimcheck, "__version__", "9.9.9")  # this client is newer than its workers
+    monkeypatch.setattr(claimcheck.version, "__version__", "9.9.9")  # this client is newer than its workers
     with pytest.raises(ClusterError, match="another claimcheck"):
         on(cluster, three_stories(tmp_path / "root"), tmp_path / "out", config, embedder=CountingEmbedder())

@@ -138,20 +138,20 @@ def test_query_usage_errors(tmp_path: Path, db: Path) -> None:
         assert message in result.stderr, (args, result.stderr)
 
 
-def test_story_folders_name_stories_and_report_loose_files(tmp_path: Path) -> None:
-    from claimcheck.query import story_folders
+def test_stories_in_names_stories_and_reports_loose_files(tmp_path: Path) -> None:
+    from claimcheck.stories import stories_in
     from tests.conftest import write
 
     write(tmp_path / "root" / "a", "1.txt", "One.")
     write(tmp_path / "root" / "b", "2.txt", "Two.")
     write(tmp_path / "root", "notes.txt", "Loose.")
-    stories, problems = story_folders([tmp_path / "root"])
-    assert [s for s, _ in stories] == ["a", "b"]
+    stories, problems = stories_in([tmp_path / "root"])
+    assert [s.name for s in stories] == ["a", "b"]
     [problem] = problems
-    assert problem.path.endswith("notes.txt") and "belongs to no story" in problem.message
-    stories, problems = story_folders([tmp_path / "root"], name="all")
-    assert [s for s, _ in stories] == ["all"] and not problems
-    stories, _ = story_folders([tmp_path / "root" / "a" / "1.txt", tmp_path / "root" / "b"])
-    assert [s for s, _ in stories] == ["b", "a"]
+    assert problem.path.endswith("notes.txt") and "beside story folders" in problem.message
+    stories, problems = stories_in([tmp_path / "root" / "a" / "1.txt", tmp_path / "root" / "b"])
+    assert [s.name for s in stories] == ["b", "a"]
+    stories, _ = stories_in([tmp_path / "root" / "a", tmp_path / "root" / "b"], name="all")
+    assert [s.name for s in stories] == ["all"] and len(stories[0].files) == 2
     with pytest.raises(Exception, match="two stories would be called 'a'"):
-        story_folders([tmp_path / "root" / "a", tmp_path / "root" / "a"])
+        stories_in([tmp_path / "root" / "a", tmp_path / "root" / "a"])

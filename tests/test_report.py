@@ -12,10 +12,11 @@ import jsonschema
 import pandas as pd  # noqa: TID253 - tests may import it at module level
 import pytest
 
-from claimcheck import scan
+from claimcheck import conflicts_frame, scan
 from claimcheck.config import CheckConfig
+from claimcheck.decisions import decisions_json, read_decisions
 from claimcheck.errors import InputError
-from claimcheck.report import decisions_json, read_decisions, render_csv, render_html, render_json, schema
+from claimcheck.report import render_csv, render_html, render_json, schema
 from claimcheck.types import Decision
 from tests.conftest import hashing_embedder, write
 
@@ -134,4 +135,4 @@ def test_csv_has_a_row_per_value(report) -> None:  # type: ignore[no-untyped-def
     frame = pd.read_csv(io.StringIO(render_csv(report)))
     assert len(frame) == sum(len(c.values) for c in report.conflicts)
     assert list(frame.columns[:4]) == ["conflict", "kind", "severity", "confidence"]
-    assert report.conflicts_frame().shape == frame.shape
+    assert conflicts_frame(report).shape == frame.shape

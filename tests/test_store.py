@@ -39,15 +39,15 @@ def test_claims_of_unchanged_documents_come_from_the_cache(tmp_path: Path, monke
     real = pipeline.document_claims
     monkeypatch.setattr(pipeline, "document_claims", lambda d: extracted.append(d.id) or real(d))
     cache = EmbeddingCache(tmp_path)
-    first = pipeline.cached_claims(docs, cache)
+    first = pipeline.claims_for(docs, cache)
     assert extracted == ["a.txt", "b.txt"] and first == [c for d in docs for c in real(d)]
-    assert pipeline.cached_claims(docs, cache) == first and len(extracted) == 2
+    assert pipeline.claims_for(docs, cache) == first and len(extracted) == 2
     # a changed document, or changed extraction code, is extracted again
     changed = [docs[0], Document("b.txt", "b.txt", "Dong Jun met Hegseth.")]
-    assert [c.text for c in pipeline.cached_claims(changed, cache)][-1] == "Dong Jun met Hegseth."
+    assert [c.text for c in pipeline.claims_for(changed, cache)][-1] == "Dong Jun met Hegseth."
     assert extracted[2:] == ["b.txt"]
     monkeypatch.setattr(pipeline, "extraction_version", lambda: "another version")
-    pipeline.cached_claims(docs, cache)
+    pipeline.claims_for(docs, cache)
     assert extracted[3:] == ["a.txt", "b.txt"]
     cache.close()
 

@@ -1,16 +1,20 @@
-"""The Typer app and what its commands share: option types, config building, progress, errors."""
+"""The Typer app and what its commands share: the shared options (defined once), progress, errors."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from claimcheck.config import CACHE_ENV, CheckConfig, default_cache_dir
+from claimcheck.config import CACHE_ENV, DEFAULT_MODEL, CheckConfig, default_cache_dir
 
 app = typer.Typer(
     add_completion=False,
@@ -38,30 +42,6 @@ class Backend(str, Enum):  # noqa: UP042
 
 
 PathsArg = Annotated[list[str], typer.Argument(help="Article files or folders ('-' reads stdin).", show_default=False)]
-ModelOpt = Annotated[str, typer.Option("--model", help="sentence-transformers model name or local path.")]
-BackendOpt = Annotated[
-    Backend,
-    typer.Option(
-        "--backend", help="Encoder for the bundled model: onnxruntime, or torch through sentence-transformers."
-    ),
-]
-CacheOpt = Annotated[
-    Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
-    typer.Option("--cache-dir", help=f"Embedding cache folder (default: ${CACHE_ENV}, else ~/.cache/claimcheck)."),
-]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
-VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="Log more (-v info, -vv debug).")]
-
-
-def build_config(
-    model: str, cache_dir: Path | None, no_cache: bool, backend: Backend | str = Backend.onnx
-) -> CheckConfig:
-    return CheckConfig(
-        model=model,
-        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
-        backend=Backend(backend).value,
-    )
 
 
 class Progress:
@@ -78,6 +58,100 @@ class Progress:
     def close(self) -> None:
         if self.enabled:
             sys.stderr.write("\r\033[K")
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """The options every checking command takes (SHARED_OPTIONS), handed to it as one value."""
+
+    model: str | None
+    backend: Backend
+    cache_dir: Path | None
+    no_cache: bool
+    quiet: bool
+    verbose: int
+
+    def config(self, default_model: str | None = None) -> CheckConfig:
+        """`default_model` stands in when --model is not given (a claim index's own model)."""
+        return CheckConfig(
+            model=self.model or default_model or DEFAULT_MODEL,
+            cache_dir=None if self.no_cache else (self.cache_dir or default_cache_dir()),
+            backend=Backend(self.backend).value,
+        )
+
+    def progress(self) -> Progress:
+        return Progress(not self.quiet)
+
+
+def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+
+
+SHARED_OPTIONS = [
+    _option(
+        "model",
+        Annotated[
+            Optional[str],  # noqa: UP045 - typer needs Optional here on 3.11
+            typer.Option(
+                "--model",
+                help=f"sentence-transformers model name or local path (default: the bundled {DEFAULT_MODEL}; "
+                "for a claim index, the model it was built with).",
+                show_default=False,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "backend",
+        Annotated[
+            Backend,
+            typer.Option(
+                "--backend", help="Encoder for the bundled model: onnxruntime, or torch through sentence-transformers."
+            ),
+        ],
+        Backend.onnx,
+    ),
+    _option(
+        "cache_dir",
+        Annotated[
+            Optional[Path],  # noqa: UP045
+            typer.Option(
+                "--cache-dir", help=f"Embedding cache folder (default: ${CACHE_ENV}, else ~/.cache/claimcheck)."
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "no_cache", Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")], False
+    ),
+    _option("quiet", Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")], False),
+    _option(
+        "verbose",
+        Annotated[int, typer.Option("--verbose", "-v", count=True, help="Log more (-v info, -vv debug).")],
+        0,
+    ),
+]
+
+
+def command(group: typer.Typer = app, name: str | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command that takes the shared options: they are added to its signature,
+    logging is set up from them, and the command gets them as its `shared` parameter."""
+
+    def register(fn: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(fn, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name != "shared"]
+
+        @functools.wraps(fn)
+        def run(**options: Any) -> None:
+            shared = Shared(**{p.name: options.pop(p.name) for p in SHARED_OPTIONS})
+            setup_logging(shared.verbose)
+            fn(shared=shared, **options)
+
+        run.__signature__ = signature.replace(parameters=[*own, *SHARED_OPTIONS])  # type: ignore[attr-defined]
+        group.command(name)(run)
+        return run
+
+    return register
 
 
 def setup_logging(verbose: int) -> None:

@@ -11,20 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from claimcheck.cli._app import (
-    Backend,
-    BackendOpt,
-    CacheOpt,
-    ModelOpt,
-    NoCacheOpt,
-    QuietOpt,
-    VerboseOpt,
-    app,
-    build_config,
-    fail,
-    setup_logging,
-)
-from claimcheck.config import DEFAULT_MODEL
+from claimcheck.cli._app import Shared, command, fail
 from claimcheck.errors import ClaimcheckError
 
 if TYPE_CHECKING:
@@ -43,7 +30,7 @@ class FailOn(str, Enum):  # noqa: UP042 - typer maps str Enums to choices
     low = "low"
 
 
-@app.command()
+@command()
 def batch(
     root: Annotated[
         Path,
@@ -89,17 +76,12 @@ def batch(
         Optional[FailOn],  # noqa: UP045
         typer.Option("--fail-on", help="Exit 1 if a story failed (error) or had conflicts at this severity or above."),
     ] = None,
-    model: ModelOpt = DEFAULT_MODEL,
-    backend: BackendOpt = Backend.onnx,
-    cache_dir: CacheOpt = None,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
-    verbose: VerboseOpt = 0,
+    *,
+    shared: Shared,
 ) -> None:
     """Check every story under ROOT: a report per story, index.html, conflicts.csv/.parquet, run.json."""
     from claimcheck.batch import run_batch
 
-    setup_logging(verbose)
     if scheduler and executor is not Executor.dask:
         raise fail("--scheduler needs --executor dask")
     if scheduler and jobs is not None:
@@ -109,15 +91,15 @@ def batch(
     if executor is Executor.dask:
         # Dask logs every worker start and stop at INFO; read when dask is imported, by the
         # workers too, and left alone when the user set it
-        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose >= 2 else "warning")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if shared.verbose >= 2 else "warning")
     if decisions is not None and not decisions.is_dir():
         raise fail(f"{decisions}: not a folder; --decisions takes the folder holding decisions-<story>.json files")
-    display = _Display(quiet)
+    display = _Display(shared.quiet)
     try:
         run = run_batch(
             root,
             output,
-            build_config(model, cache_dir, no_cache, backend),
+            shared.config(),
             jobs=jobs,
             resume=resume,
             decisions=decisions,
@@ -136,8 +118,8 @@ def batch(
     for result in run.stories:
         if result.status == "done":  # unchanged stories had theirs told in the run that checked them
             for f in result.files:
-                for p in f["problems"]:
-                    typer.echo(f"claimcheck: {result.name}/{f['path']}: {p['message']}", err=True)
+                for p in f.problems:
+                    typer.echo(f"claimcheck: {result.name}/{p.path}: {p.message}", err=True)
     failed = [r for r in run.stories if r.status == "failed"]
     done = sum(r.status == "done" for r in run.stories)
     unchanged = sum(r.status == "unchanged" for r in run.stories)

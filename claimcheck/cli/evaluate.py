@@ -8,25 +8,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from claimcheck.cli._app import (
-    Backend,
-    BackendOpt,
-    CacheOpt,
-    ModelOpt,
-    NoCacheOpt,
-    Progress,
-    QuietOpt,
-    VerboseOpt,
-    app,
-    build_config,
-    fail,
-    setup_logging,
-)
-from claimcheck.config import DEFAULT_MODEL
+from claimcheck.cli._app import Shared, command, fail
 from claimcheck.errors import ClaimcheckError
 
 
-@app.command("eval")
+@command(name="eval")
 def evaluate_corpus(
     corpus: Annotated[Path, typer.Argument(help="Folder of stories: one subfolder per story, one file per article.")],
     stories: Annotated[Optional[int], typer.Option("--stories", help="Only the first N stories (sorted).")] = None,  # noqa: UP045
@@ -38,28 +24,23 @@ def evaluate_corpus(
         "fixtures/seeds"
     ),
     out: Annotated[Path, typer.Option("--out", help="Folder for quality.md and quality.json.")] = Path("reports"),
-    model: ModelOpt = DEFAULT_MODEL,
-    backend: BackendOpt = Backend.onnx,
-    cache_dir: CacheOpt = None,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
-    verbose: VerboseOpt = 0,
+    *,
+    shared: Shared,
 ) -> None:
     """Measure detection: noise on untouched stories, recall on injected discrepancies."""
     from claimcheck import evaluate as ev
     from claimcheck.embed import load_embedder
 
-    setup_logging(verbose)
     if not corpus.is_dir():
         raise fail(f"{corpus}: not a folder of stories; pass a folder with one subfolder per story")
     try:
         kinds = ev.parse_kinds(types)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    config = build_config(model, cache_dir, no_cache, backend)
-    progress = Progress(not quiet)
+    config = shared.config()
+    progress = shared.progress()
     try:
-        corpus_stories = ev.load_corpus(corpus, stories, story)
+        corpus_stories = ev.load_corpus(corpus, stories, story, config)
         if not corpus_stories:
             raise fail(f"{corpus}: no story folders found")
         embedder = load_embedder(config.model, config.batch_size, config.backend)
@@ -80,5 +61,5 @@ def evaluate_corpus(
     command = "claimcheck eval " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["eval"] else "claimcheck eval"
     md, js = ev.write_results(result, out, command)
     typer.echo(md.read_text(encoding="utf-8"), nl=False)
-    if not quiet:
+    if not shared.quiet:
         typer.echo(f"wrote {md} and {js}", err=True)

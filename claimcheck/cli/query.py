@@ -10,20 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from claimcheck.cli._app import (
-    Backend,
-    BackendOpt,
-    CacheOpt,
-    NoCacheOpt,
-    Progress,
-    QuietOpt,
-    VerboseOpt,
-    app,
-    build_config,
-    fail,
-    setup_logging,
-)
-from claimcheck.config import DEFAULT_MODEL
+from claimcheck.cli._app import Shared, app, command, fail
 from claimcheck.errors import ClaimcheckError
 
 if TYPE_CHECKING:
@@ -46,10 +33,6 @@ class ListFormat(str, Enum):  # noqa: UP042
 
 
 DbOpt = Annotated[Path, typer.Option("--db", help="The claim index: an SQLite file, created on first add.")]
-IndexModelOpt = Annotated[
-    Optional[str],  # noqa: UP045 - typer needs Optional here on 3.11
-    typer.Option("--model", help="sentence-transformers model name or path (default: the index's own model)."),
-]
 
 
 def _open(db: Path) -> ClaimIndex:
@@ -58,7 +41,7 @@ def _open(db: Path) -> ClaimIndex:
     return ClaimIndex(db)
 
 
-@app.command()
+@command()
 def query(
     claim: Annotated[str, typer.Argument(help="The sentence to check, in quotes.", show_default=False)],
     paths: Annotated[
@@ -79,32 +62,27 @@ def query(
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", help="Write here instead of stdout."),
     ] = None,
-    model: IndexModelOpt = None,
-    backend: BackendOpt = Backend.onnx,
-    cache_dir: CacheOpt = None,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
-    verbose: VerboseOpt = 0,
+    *,
+    shared: Shared,
 ) -> None:
     """Which sources support a claim, which conflict with it (on which value), which are related."""
     from claimcheck.answer import ANSWER_RENDERERS, render_answer_table
     from claimcheck.query import query_claim, query_folder
 
-    setup_logging(verbose)
     if bool(paths) == (db is not None):
         raise fail("give folders to check against, or --db INDEX, not both" if paths else "give a folder or --db INDEX")
     if story is not None and db is None:
         raise fail("--story picks a story of an index; use it with --db")
-    progress = Progress(not quiet)
+    progress = shared.progress()
     try:
         if db is not None:
             if not db.exists():
                 raise fail(f"{db}: no such index; build one with `claimcheck index add FOLDER --db {db}`")
             with _open(db) as index:
-                config = build_config(model or index.model or DEFAULT_MODEL, cache_dir, no_cache, backend)
+                config = shared.config(index.model)
                 answer = query_claim(claim, index, config, story=story, top=top)
         else:
-            config = build_config(model or DEFAULT_MODEL, cache_dir, no_cache, backend)
+            config = shared.config()
             answer, added = query_folder(claim, paths or [], config, top=top, progress=progress)
             progress.close()
             for a in added:
@@ -123,11 +101,11 @@ def query(
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        if not quiet:
+        if not shared.quiet:
             typer.echo(f"wrote {output}", err=True)
 
 
-@index_app.command("add")
+@command(index_app, "add")
 def index_add(
     paths: Annotated[
         list[str],
@@ -138,21 +116,16 @@ def index_add(
         Optional[str],  # noqa: UP045
         typer.Option("--story", help="Name the story (default: its folder's name)."),
     ] = None,
-    model: IndexModelOpt = None,
-    backend: BackendOpt = Backend.onnx,
-    cache_dir: CacheOpt = None,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
-    verbose: VerboseOpt = 0,
+    *,
+    shared: Shared,
 ) -> None:
     """Add stories to the index; a changed file's claims replace its old ones, unchanged files are kept."""
     from claimcheck.query import add_to_index
 
-    setup_logging(verbose)
-    progress = Progress(not quiet)
+    progress = shared.progress()
     try:
         with _open(db) as index:
-            config = build_config(model or index.model or DEFAULT_MODEL, cache_dir, no_cache, backend)
+            config = shared.config(index.model)
             added = add_to_index(index, paths, config, story=story, progress=progress)
             total = index.count()
     except ClaimcheckError as exc:
@@ -161,7 +134,7 @@ def index_add(
     progress.close()
     for a in added:
         _report_added(a, db)
-    typer.echo(f"{db}: {total} claims in all", err=quiet)
+    typer.echo(f"{db}: {total} claims in all", err=shared.quiet)
 
 
 def _report_added(a: Added, db: Path) -> None:

@@ -8,28 +8,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from claimcheck.cli._app import (
-    Backend,
-    BackendOpt,
-    CacheOpt,
-    ModelOpt,
-    NoCacheOpt,
-    OutputFormat,
-    PathsArg,
-    Progress,
-    QuietOpt,
-    Severity,
-    VerboseOpt,
-    app,
-    build_config,
-    fail,
-    setup_logging,
-)
-from claimcheck.config import DEFAULT_MODEL
+from claimcheck.cli._app import OutputFormat, PathsArg, Severity, Shared, app, command, fail
 from claimcheck.errors import ClaimcheckError
 
 
-@app.command()
+@command()
 def scan(
     paths: PathsArg,
     output: Annotated[
@@ -53,28 +36,24 @@ def scan(
             "confirmed ones marked.",
         ),
     ] = None,
-    model: ModelOpt = DEFAULT_MODEL,
-    backend: BackendOpt = Backend.onnx,
-    cache_dir: CacheOpt = None,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
-    verbose: VerboseOpt = 0,
+    *,
+    shared: Shared,
 ) -> None:
     """Scan the articles of one story and report conflicting values between sources."""
+    from claimcheck.decisions import read_decisions
     from claimcheck.pipeline import scan as run_scan
-    from claimcheck.report import RENDERERS, format_for, read_decisions, write_report
+    from claimcheck.report import RENDERERS, format_for, write_report
 
-    setup_logging(verbose)
     targets = []
     for path in output:
         kind = format_for(path)
         if kind is None:
             raise fail(f"{path}: unknown report format; use a .html, .json or .csv file name")
         targets.append((path, kind))
-    progress = Progress(not quiet)
+    progress = shared.progress()
     try:
         decided = read_decisions(decisions) if decisions else {}
-        report = run_scan(paths, build_config(model, cache_dir, no_cache, backend), progress=progress)
+        report = run_scan(paths, shared.config(), progress=progress)
     except ClaimcheckError as exc:
         progress.close()
         raise fail(str(exc)) from None
@@ -92,7 +71,7 @@ def scan(
         typer.echo(f"claimcheck: {problem.path}: {problem.message}", err=True)
     for path, kind in targets:
         write_report(report, path, kind)
-        if not quiet:
+        if not shared.quiet:
             typer.echo(f"wrote {path}", err=True)
     if not targets:
         typer.echo(RENDERERS[fmt.value](report), nl=False)
@@ -106,9 +85,8 @@ def claims(
     values: Annotated[bool, typer.Option("--values/--no-values", help="Show the typed values of each claim.")] = True,
 ) -> None:
     """Show the claims (and their values) extracted from articles: a debugging aid."""
-    from claimcheck.claims import extract_claims
     from claimcheck.ingest import read_documents
-    from claimcheck.values import extract_values
+    from claimcheck.pipeline import claims_for
 
     try:
         documents, problems = read_documents(paths)
@@ -116,11 +94,9 @@ def claims(
         raise fail(str(exc)) from None
     for problem in problems:
         typer.echo(f"claimcheck: {problem.path}: {problem.message}", err=True)
-    for doc in documents:
-        for claim in extract_claims(doc):
-            claim = extract_values(claim, doc)
-            typer.echo(f"{claim.id} [{claim.span[0]}:{claim.span[1]}] {claim.text}")
-            if values:
-                for v in claim.values:
-                    extra = f" ({v.role})" if v.role else ""
-                    typer.echo(f"    {v.kind:<12} {v.text!r} -> {v.normalized!r}{extra}")
+    for claim in claims_for(documents, None):  # no cache: this shows what the code extracts now
+        typer.echo(f"{claim.id} [{claim.span[0]}:{claim.span[1]}] {claim.text}")
+        if values:
+            for v in claim.values:
+                extra = f" ({v.role})" if v.role else ""
+                typer.echo(f"    {v.kind:<12} {v.text!r} -> {v.normalized!r}{extra}")

@@ -1,5 +1,7 @@
-"""`batch --executor dask`: each story runs whole on a Dask worker (read, claims, embed,
-analyse, render) and the client writes its reports. Imported only for that executor, so the
+"""The Dask executor (`batch --executor dask`): this process reads each story (stage 1) and a
+Dask worker checks it whole (`pipeline.check_story`: claims, embedding, analysis, reports);
+the run writes what comes back. Workers need claimcheck and its model installed, and no
+shared storage: the documents travel with the task. Imported only for this executor, so the
 core install never needs Dask (`pip install 'claimcheck[dask]'`)."""
 
 from __future__ import annotations
@@ -9,33 +11,18 @@ import logging
 import os
 import signal
 import socket
-import tempfile
-import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from claimcheck.batch import (
-    Job,
-    Record,
-    StoryResult,
-    done_result,
-    failed_result,
-    finish_story,
-    prepare_story,
-    save_story,
-    sidecars,
-    sigint_handled_by,
-)
+from claimcheck import pipeline
+from claimcheck.batch.contract import Deliver, Failure, Job, sigint_handled_by
 from claimcheck.config import CheckConfig, default_cache_dir
-from claimcheck.embed import Embedder, LazyEmbedder, embed_texts
+from claimcheck.embed import Embedder, LazyEmbedder
 from claimcheck.errors import ClusterError
-from claimcheck.ingest import read_documents
-from claimcheck.report import read_decisions
-from claimcheck.store import EmbeddingCache
-from claimcheck.types import Decision, Document, Problem
+from claimcheck.types import Decision
 
 try:
     import dask
@@ -46,70 +33,11 @@ except ImportError as exc:  # the extra is not installed
 
 log = logging.getLogger(__name__)
 
-# A story whose files come to at most this many bytes travels with its task, so workers need
-# no shared storage for it; a larger one is read by path (ECB+'s largest story is 0.1 MB).
-SHIP_BYTES = 8 * 2**20
 # How long a run waits for an existing cluster's scheduler to answer, and for its first worker.
 CONNECT_TIMEOUT = "30s"
 WORKER_WAIT_S = 120
 # Each worker's model, loaded on its first cache miss, by plugin name (set up in the worker).
 _EMBEDDERS: dict[str, tuple[LazyEmbedder, Path | None]] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class StoryTask:
-    """A story as sent to a worker."""
-
-    job: Job
-    # every file and sidecar of the story: its path as named here (what the reports show) and
-    # either its contents, or its absolute path for a worker to read from shared storage
-    sources: tuple[tuple[str, bytes | str], ...]
-
-
-def story_task(job: Job) -> StoryTask:
-    files = [*job.story.files, *sidecars(job.story)]
-    try:
-        small = sum(f.stat().st_size for f in files) <= SHIP_BYTES
-    except OSError:
-        small = False
-    sources: list[tuple[str, bytes | str]] = []
-    for f in files:
-        try:
-            sources.append((str(f), f.read_bytes() if small else str(f.resolve())))
-        except OSError:  # the worker meets the same error and reports it for this file
-            sources.append((str(f), str(f.resolve())))
-    return StoryTask(job, tuple(sources))
-
-
-def _reader(task: StoryTask) -> Callable[[Sequence[Path], CheckConfig], tuple[list[Document], list[Problem]]]:
-    """read_documents for a task's sources: shipped contents are written to a temporary folder
-    (each source folder its own, so sidecars stay beside their articles), and every document
-    gets back the path it has on the client, so reports match the local executor's."""
-
-    def read(files: Sequence[Path], config: CheckConfig) -> tuple[list[Document], list[Problem]]:
-        with tempfile.TemporaryDirectory(prefix="claimcheck-") as tmp:
-            real: dict[str, str] = {}
-            folders: dict[Path, Path] = {}
-            for name, source in task.sources:
-                if isinstance(source, str):
-                    real[name] = source
-                    continue
-                folder = folders.setdefault(Path(name).parent, Path(tmp) / str(len(folders)))
-                folder.mkdir(exist_ok=True)
-                (folder / Path(name).name).write_bytes(source)
-                real[name] = str(folder / Path(name).name)
-            documents, problems = read_documents([Path(real[str(f)]) for f in files], config)
-        back = {v: k for k, v in real.items()}
-        return [_renamed(d, back) for d in documents], problems
-
-    return read
-
-
-def _renamed(document: Document, back: dict[str, str]) -> Document:
-    path = back.get(document.path, document.path)
-    # ids fall back to the path when two files share a name
-    doc_id = path + document.id[len(document.path) :] if document.id.startswith(document.path) else document.id
-    return replace(document, path=path, id=doc_id)
 
 
 class StoryPlugin(WorkerPlugin):
@@ -146,25 +74,15 @@ def _cache_dir(config: CheckConfig) -> Path | None:
     return None
 
 
-def check_story(task: StoryTask, config: CheckConfig, decided: dict[str, Decision], plugin: str) -> dict[str, Any]:
-    """One story, whole, on a worker; returns its figures and its three reports as text."""
+def check_on_worker(
+    source: pipeline.StoryInput, config: CheckConfig, decisions: Mapping[str, Decision], plugin: str
+) -> tuple[pipeline.StoryChecked, str]:
+    """One story, whole, on a worker, with the worker's model and cache; and the worker's address."""
     if plugin not in _EMBEDDERS:
         raise ClusterError(f"worker {get_worker().address} has not set up claimcheck's plugin {plugin}")
     embed, cache_dir = _EMBEDDERS[plugin]
-    # a connection per story: SQLite connections stay in the thread that opened them
-    cache = EmbeddingCache(cache_dir) if cache_dir is not None else None
-    try:
-        prepared = prepare_story(task.job.story, config, cache, read=_reader(task))
-        started = time.perf_counter()
-        vectors = embed_texts([c.text for c in prepared.claims], embed, config.model, cache)
-        embedded = time.perf_counter() - started
-    finally:
-        if cache is not None:
-            cache.close()
-    done = finish_story(prepared, vectors, config, decided)
-    done["stages"] = {"read_and_claims": prepared.seconds, "embed": embedded, **done["stages"]}
-    done["worker"] = get_worker().address
-    return done
+    checked = pipeline.check_story(source, replace(config, cache_dir=cache_dir), embed, decisions)
+    return checked, get_worker().address
 
 
 def _peak_rss() -> int | None:
@@ -180,21 +98,21 @@ def _peak_rss() -> int | None:
 
 
 def run_on_dask(
-    todo: Sequence[Job],
+    jobs: Sequence[Job],
     config: CheckConfig,
-    output: Path,
     embedder: Embedder | None,
-    record: Record,
-    scheduler: str | None,
-    workers: int,
-    on_cluster: Callable[[str], None] | None,
+    deliver: Deliver,
+    *,
+    scheduler: str | None = None,
+    workers: int = 1,
+    on_cluster: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the stories on the cluster at `scheduler`, or on a LocalCluster of `workers`
-    processes; write each story's reports as it comes back. Returns what run.json says of
-    the cluster: its address, dashboard and, per worker, stories and peak memory."""
+    """Check the stories on the cluster at `scheduler`, or on a LocalCluster of `workers`
+    processes. Returns what run.json says of the cluster: its address, dashboard and, per
+    worker, stories and peak memory."""
     client, cluster = _connect(scheduler, workers)
     plugin = StoryPlugin(config, embedder)
-    pending: dict[Future[dict[str, Any]], Job] = {}
+    pending: dict[Future[Any], Job] = {}
     per_worker: Counter[str] = Counter()
     registered = False
     try:
@@ -209,34 +127,41 @@ def run_on_dask(
                 f"dask: {where}, {len(client.nthreads())} workers, {threads} threads"
                 + (f"; dashboard {dashboard}" if dashboard else "")
             )
-        queue = list(reversed(todo))
+        queue = list(reversed(jobs))
         finished = as_completed()
 
         def submit() -> None:
-            job = replace(queue.pop(), queued=time.perf_counter())
-            decided = read_decisions(job.decisions) if job.decisions else {}
-            # retries: a task that raises runs once more; a task whose worker dies is rescheduled
-            # by the scheduler up to its allowed-failures (set to 1 for our own LocalCluster)
-            future = client.submit(check_story, story_task(job), config, decided, plugin.name, pure=False, retries=1)
-            pending[future] = job
-            finished.add(future)
+            while queue:
+                job = queue.pop()
+                try:
+                    source = pipeline.read_story(job.story, config)
+                except Exception as exc:  # no readable article: nothing to send
+                    deliver(job, Failure.of(exc))
+                    continue
+                # retries: a task that raises runs once more; a task whose worker dies is rescheduled
+                # by the scheduler up to its allowed-failures (set to 1 for our own LocalCluster)
+                future = client.submit(
+                    check_on_worker, source, config, job.decisions, plugin.name, pure=False, retries=1
+                )
+                pending[future] = job
+                finished.add(future)
+                return
 
-        # a few stories per worker thread in flight: the cluster never idles, and the client
-        # holds the contents of only those stories, however many the run has
+        # a few stories per worker thread in flight: the cluster never idles, and this process
+        # holds the documents of only those stories, however many the run has
         for _ in range(min(len(queue), 2 * threads + 2)):
             submit()
         for future in finished:
             job = pending.pop(future)
             if future.status == "finished":
-                done = future.result()
+                checked, worker = future.result()
                 future.release()  # else a worker lost later would recompute a story already written
-                per_worker[done.pop("worker")] += 1
-                save_story(output, job.story, done)
-                record(done_result(job, done))
+                per_worker[worker] += 1
+                deliver(job, checked)
             else:
-                record(_failure(job, future))
+                deliver(job, _failure(future))
             # the window follows the cluster as workers join or leave
-            if queue and len(pending) < 2 * sum(client.nthreads().values()) + 2:
+            while queue and len(pending) < 2 * sum(client.nthreads().values()) + 2:
                 submit()
         peaks = client.run(_peak_rss)
         return {
@@ -263,42 +188,40 @@ def run_on_dask(
 
 
 def _claimcheck_version() -> str:
-    import claimcheck
+    from claimcheck import version
 
-    return claimcheck.__version__
+    return version.__version__
 
 
 def _check_workers(client: Client) -> None:
     """Every worker runs the claimcheck this client runs: the reports, and --resume's
     fingerprints, depend on the code that made them."""
-    import claimcheck
+    from claimcheck import version
 
     try:
         versions = client.run(_claimcheck_version)
     except Exception as exc:  # the function cannot even be unpickled there
         raise ClusterError(
             f"the workers cannot run claimcheck ({type(exc).__name__}: {exc}); install claimcheck "
-            f"{claimcheck.__version__} with its model package in every worker's environment"
+            f"{version.__version__} with its model package in every worker's environment"
         ) from None
-    if odd := {w: v for w, v in versions.items() if v != claimcheck.__version__}:
+    if odd := {w: v for w, v in versions.items() if v != version.__version__}:
         raise ClusterError(
-            f"workers run another claimcheck than this one ({claimcheck.__version__}): "
+            f"workers run another claimcheck than this one ({version.__version__}): "
             + ", ".join(f"{w} has {v}" for w, v in sorted(odd.items()))
         )
 
 
-def _failure(job: Job, future: Future[Any]) -> StoryResult:
+def _failure(future: Future[Any]) -> Failure:
     if future.status == "cancelled":
-        return failed_result(job, RuntimeError(), "cancelled by the cluster; run it again with --resume")
+        return Failure("cancelled by the cluster; run it again with --resume")
     exc = future.exception()
     if isinstance(exc, KilledWorker):
-        return failed_result(
-            job,
-            exc,
+        return Failure(
             "its worker died each time it ran (killed, or out of memory); "
-            "give workers more memory or run it again with --resume",
+            "give workers more memory or run it again with --resume"
         )
-    return failed_result(job, exc)
+    return Failure.of(exc)
 
 
 def _connect(scheduler: str | None, workers: int) -> tuple[Client, LocalCluster | None]:
