@@ -15,7 +15,6 @@ import numpy as np
 
 from claimcheck.config import CheckConfig
 from claimcheck.embed import Embedder
-from claimcheck.errors import InputError
 from claimcheck.ingest import read_documents
 from claimcheck.inject import INJECTION_KINDS, Injection, Mentions, inject_story
 from claimcheck.pipeline import check_documents, read_story
@@ -88,10 +87,7 @@ def load_corpus(
     mentions = _read_mentions(root / "mentions.jsonl", {s.name for s in found})
     out = []
     for story in found:
-        try:
-            documents = read_story(story, config or CheckConfig()).documents
-        except InputError:
-            continue  # no readable article: nothing to measure
+        documents = read_story(story, config or CheckConfig()).documents
         by_stem = mentions.get(story.name, {})
         out.append(Story(story.name, documents, {d.id: by_stem.get(Path(d.id).stem, []) for d in documents}))
     return out

@@ -221,19 +221,20 @@ class StoryChecked:
 
 
 def read_story(story: Story, config: CheckConfig) -> StoryInput:
-    """Stage 1 for a story; raises InputError when none of its files is a readable article."""
+    """Stage 1 for a story: its documents, and a problem for each file not read."""
     started = time.perf_counter()
     documents, problems = read_documents(story.files, config)
-    if not documents:
-        raise InputError(no_articles(problems))
     return StoryInput(story, tuple(documents), tuple(problems), time.perf_counter() - started)
 
 
 def prepare_story(source: StoryInput | Story, config: CheckConfig, cache: EmbeddingCache | None = None) -> Prepared:
-    """Stages 1-2 (1 only when given a Story); opens the cache `config` names unless given one."""
+    """Stages 1-2 (1 only when given a Story); opens the cache `config` names unless given one.
+    Raises InputError when none of the story's files is a readable article."""
     started = time.perf_counter()
     if isinstance(source, Story):
         source = read_story(source, config)
+    if not source.documents:
+        raise InputError(no_articles(source.problems))
     with nullcontext(cache) if cache is not None else open_cache(config) as store:
         claims = tuple(claims_for(source.documents, store))
     return Prepared(source, claims, source.seconds + time.perf_counter() - started)

@@ -20,8 +20,7 @@ from claimcheck.conflicts import compare_claims, person_link
 from claimcheck.embed import Embedder, LazyEmbedder
 from claimcheck.errors import InputError
 from claimcheck.index import ClaimIndex
-from claimcheck.ingest import read_documents
-from claimcheck.pipeline import Progress, claims_for, embed_claims
+from claimcheck.pipeline import Progress, claims_for, embed_claims, read_story
 from claimcheck.store import document_key, open_cache
 from claimcheck.stories import stories_in
 from claimcheck.types import VERDICTS, Answer, Claim, Document, Match, Problem, SourceAnswer
@@ -67,7 +66,8 @@ def add_to_index(
         stories, beside = stories_in(paths, story)
         for n, found in enumerate(stories, 1):
             step(f"indexing {found.name}", n - 1, len(stories))
-            documents, problems = read_documents(found.files, config)
+            source = read_story(found, config)
+            documents, problems = source.documents, list(source.problems)
             if found.folder is not None:  # name the file, not just its id in the story
                 problems = [replace(p, path=str(found.folder / p.path)) for p in problems]
             if n == 1:

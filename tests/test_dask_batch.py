@@ -225,3 +225,58 @@ def test_workers_with_another_claimcheck_are_refused(
     monkeypatch.setattr(claimcheck.version, "__version__", "9.9.9")  # this client is newer than its workers
     with pytest.raises(ClusterError, match="another claimcheck"):
         on(cluster, three_stories(tmp_path / "root"), tmp_path / "out", config, embedder=CountingEmbedder())
+
+
+def awkward_stories(root: Path) -> Path:
+    """Stories holding what ingest must read or report: front matter, a sidecar, a .jsonl with a
+    bad line, a binary file, a link that loops and one that points nowhere."""
+    story = root / "summit"
+    front = "---\ntitle: Leaders meet\nsource: Wire\npublished: 2025-11-01\n---\n"
+    write(story, "a.txt", front + "Admiral Dong Jun said the talks in Malaysia went well for both sides.\n")
+    write(story, "b.txt", "Admiral Dong Un said the talks in Malaysia went well for both sides.\n")
+    write(story, "b.meta.json", json.dumps({"source": "Daily Planet", "published": "2025-11-02"}))
+    lines = [
+        json.dumps({"text": "Defense Minister Dong Jun met his counterpart for talks in Malaysia.", "source": "Post"})
+    ]
+    write(story, "more.jsonl", "\n".join([*lines, "{not json"]) + "\n")
+    write(story, "photo.txt", b"\x00\x01\x02\x03 binary")
+    (story / "loop.txt").symlink_to("loop.txt")
+    (story / "gone.txt").symlink_to("missing.txt")
+    write(root / "quake", "a.txt", "The earthquake killed 12 people in the northern province on Sunday.\n")
+    write(root / "quake", "b.txt", "The earthquake killed 21 people in the northern province on Sunday.\n")
+    return root
+
+
+def test_scan_and_every_executor_find_the_same(
+    tmp_path: Path, config: CheckConfig, cluster: distributed.LocalCluster
+) -> None:
+    from claimcheck import scan
+    from claimcheck.report import to_dict
+
+    root = awkward_stories(tmp_path / "root")
+    runs = {
+        "jobs 1": run_batch(root, tmp_path / "one", config, embedder=CountingEmbedder()),
+        "jobs 2": run_batch(root, tmp_path / "two", config, embedder=CountingEmbedder(), jobs=2),
+        "dask": on(cluster, root, tmp_path / "dask", config, embedder=CountingEmbedder()),
+    }
+    for name in ("summit", "quake"):
+        scanned = to_dict(scan([root / name], config, embedder=hashing_embedder))
+        for how, out in (("jobs 1", "one"), ("jobs 2", "two"), ("dask", "dask")):
+            batched = json.loads((tmp_path / out / f"{name}.json").read_text())
+            for part in ("documents", "problems", "conflicts", "entities", "stats", "story"):
+                assert batched[part] == scanned[part], (name, how, part)
+    summit = scan([root / "summit"], config, embedder=hashing_embedder)
+    said = {p.path: p.message for p in summit.problems}
+    assert "loop" in said["loop.txt"] and "does not exist" in said["gone.txt"] and "binary" in said["photo.txt"]
+    assert "more.jsonl#2" in said and {d.id for d in summit.documents} == {"a.txt", "b.txt", "more.jsonl#1"}
+    meta = {d.id: (d.title, d.source, str(d.published)) for d in summit.documents}
+    assert meta["a.txt"] == ("Leaders meet", "Wire", "2025-11-01") and meta["b.txt"][1:] == (
+        "Daily Planet",
+        "2025-11-02",
+    )
+    assert any(c.kind == "person_name" for c in summit.conflicts)
+    # run.json accounts for every file the same way whichever executor ran the story
+    assert results(runs["jobs 1"]) == results(runs["jobs 2"]) == results(runs["dask"])
+    accounts = {f.path: f for f in next(r for r in runs["dask"].stories if r.name == "summit").files}
+    assert accounts["more.jsonl"].read == 1 and [p.path for p in accounts["more.jsonl"].problems] == ["more.jsonl#2"]
+    assert accounts["gone.txt"].read == 0 and accounts["gone.txt"].problems

@@ -135,8 +135,11 @@ def run_on_dask(
                 job = queue.pop()
                 try:
                     source = pipeline.read_story(job.story, config)
-                except Exception as exc:  # no readable article: nothing to send
+                except Exception as exc:  # a bug in reading: this story fails, the run goes on
                     deliver(job, Failure.of(exc))
+                    continue
+                if not source.documents:  # nothing to send
+                    deliver(job, Failure(pipeline.no_articles(source.problems)))
                     continue
                 # retries: a task that raises runs once more; a task whose worker dies is rescheduled
                 # by the scheduler up to its allowed-failures (set to 1 for our own LocalCluster)
