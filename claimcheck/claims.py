@@ -35,8 +35,9 @@ def extract_claims(document: Document) -> tuple[Claim, ...]:
     first_line_end = _first_line_end(document.text)
     for start, end in _sentences(document.text):
         text = document.text[start:end]
-        if is_claim(text) or (end <= first_line_end and is_headline(text)):
-            claims.append(Claim(f"{document.id}:{len(claims)}", document.id, text, (start, end)))
+        headline = end <= first_line_end and not is_claim(text) and is_headline(text)
+        if headline or is_claim(text):
+            claims.append(Claim(f"{document.id}:{len(claims)}", document.id, text, (start, end), headline=headline))
     return tuple(claims)
 
 

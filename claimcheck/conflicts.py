@@ -79,16 +79,61 @@ class _Sighting:
 def find_conflicts(claims: Sequence[Claim], clusters: Sequence[Cluster], config: CheckConfig) -> tuple[Conflict, ...]:
     """All conflicts in a story, most severe and most certain first."""
     by_id = {c.id: c for c in claims}
-    found = cluster_conflicts(clusters, by_id, config) + entity_conflicts(claims, config)
+    headlines = {(c.document_id, c.span[0]) for c in claims if c.headline}
+    drafts = cluster_conflicts(clusters, by_id, config) + entity_conflicts(claims, config)
+    found = [_settle(d, headlines, config) for d in drafts]
     order = {"high": 0, "medium": 1, "low": 2}
     found.sort(key=lambda c: (order[c.severity], -c.confidence, c.kind, c.summary))
     return tuple(replace(c, id=f"k{n + 1}") for n, c in enumerate(found))
 
 
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """A conflict as one of the checks found it, before `_settle` counts its sources and words it."""
+
+    kind: str
+    severity: str  # the most it may be shown at
+    subject: str
+    values: tuple[ConflictValue, ...]
+    quality: float = 1.0  # how sure the alignment is: the mean similarity of its pairings
+    cluster_id: str | None = None
+
+
+def _settle(draft: _Draft, headlines: set[tuple[str, int]], config: CheckConfig) -> Conflict:
+    """What every card holds, whichever check found it: each side counted in sources, a source
+    on two sides counted on neither (a source that contradicts itself is no disagreement
+    between sources: alone, it is an internal inconsistency, shown low), a severity its
+    confidence bears out, never above low on a headline's word alone, and a summary that
+    names the fact disputed."""
+    docs = [set(v.document_ids) for v in draft.values]
+    both = sorted({d for n, a in enumerate(docs) for d in a if any(d in b for m, b in enumerate(docs) if m != n)})
+    own = [_without(v, both) for v in draft.values]
+    internal = sum(bool(v.document_ids) for v in own) < 2
+    values = list(draft.values) if internal else sorted((v for v in own if v.document_ids), key=_by_sources)
+    confidence = _confidence(values, draft.quality)
+    headline_only = any(all((e.document_id, e.start) in headlines for e in v.evidence) for v in values)
+    severity = draft.severity
+    if internal or headline_only or confidence < config.medium_confidence:
+        severity = "low"
+    elif confidence < config.high_confidence and severity == "high":
+        severity = "medium"
+    summary = _describe(draft.kind, draft.subject, values, both, internal)
+    return Conflict("", draft.kind, severity, confidence, summary, draft.subject, tuple(values), draft.cluster_id)
+
+
+def _without(value: ConflictValue, documents: Sequence[str]) -> ConflictValue:
+    keep = tuple(d for d in value.document_ids if d not in documents)
+    return replace(value, document_ids=keep, evidence=tuple(e for e in value.evidence if e.document_id in keep))
+
+
+def _by_sources(value: ConflictValue) -> tuple[int, str]:
+    return -len(value.document_ids), value.normalized
+
+
 # --- inside clusters -------------------------------------------------------------
 
 
-def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], config: CheckConfig) -> list[Conflict]:
+def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], config: CheckConfig) -> list[_Draft]:
     # (kind, subject) -> list of (sighting a, sighting b) pairs that disagree
     pairs: dict[tuple[str, str], list[tuple[_Sighting, _Sighting]]] = defaultdict(list)
     cluster_of: dict[tuple[str, str], str] = {}
@@ -105,7 +150,7 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
             for kind, subject, x, y, weight in _compare(centre, member):
                 pairs[(kind, subject)].append((_Sighting(x, centre, sim * weight), _Sighting(y, member, sim * weight)))
                 cluster_of.setdefault((kind, subject), cluster.id)
-    conflicts = []
+    conflicts: list[_Draft] = []
     for (kind, subject), disagreeing in pairs.items():
         for component in _components(disagreeing):
             # Four or more values for one subject are a list of facts (every year someone
@@ -354,7 +399,7 @@ def _build(
     cluster_id: str,
     config: CheckConfig,
     list_of_facts: bool = False,
-) -> Conflict | None:
+) -> _Draft | None:
     sightings = [s for pair in pairs for s in pair]
     values = _values(sightings)
     if len(values) < 2:
@@ -373,20 +418,8 @@ def _build(
     )
     if not (strong or corroborated) or list_of_facts:
         severity = "low"
-    if kind == "polarity":
-        summary = _summary(
-            values,
-            "say",
-            lambda v: f"it did not happen (“{v.value}”)" if v.normalized == "negated" else f"it happened (“{v.value}”)",
-        )
-    elif kind == "quote":
-        summary = f"quote{' by ' + subject.title() if subject else ''}: " + _quote_difference(values)
-    else:
-        what = {"number": f"{subject}", "date": "date", "place": "place"}[kind]
-        summary = f"{what}: " + _summary(values, "say")
-    confidence = _confidence(values, base=similarity)
     shown_subject = subject.title() if kind == "quote" else subject
-    return Conflict("", kind, severity, confidence, summary, shown_subject, tuple(values), cluster_id)
+    return _Draft(kind, severity, shown_subject, tuple(values), similarity, cluster_id)
 
 
 def _values(sightings: Iterable[_Sighting]) -> list[ConflictValue]:
@@ -428,26 +461,96 @@ def _cross_source(docs_per_value: list[set[str]]) -> bool:
     return any(a != b for n, a in enumerate(docs_per_value) for b in docs_per_value[n + 1 :])
 
 
-def _confidence(values: Sequence[ConflictValue], base: float = 1.0) -> float:
-    """Higher when one value has clearly more sources behind it; scaled by match quality."""
+def _confidence(values: Sequence[ConflictValue], quality: float = 1.0) -> float:
+    """How sure the card is: the alignment's quality (how alike the sentences are), a little
+    higher when one value has clearly more sources behind it, and when two sides each have two."""
     counts = [len(v.document_ids) for v in values]
     total = sum(counts)
-    margin = (counts[0] - max(counts[1:])) / total if total else 0.0
-    return round(max(0.05, min(0.99, base * (0.55 + 0.4 * margin))), 2)
+    margin = (counts[0] - max(counts[1:])) / total if total and len(counts) > 1 else 0.0
+    corroborated = sum(c >= 2 for c in counts) >= 2
+    return round(max(0.05, min(0.99, quality * (0.7 + 0.3 * margin) + 0.1 * corroborated)), 2)
 
 
-def _summary(values: Sequence[ConflictValue], verb: str, show: Callable[[ConflictValue], str] | None = None) -> str:
-    """ "4 sources write Dong Jun, 1 writes Dong Un (003.txt)": the majority first, outliers named."""
-    shown = show or (lambda v: v.value)
+def _describe(kind: str, subject: str, values: Sequence[ConflictValue], both: Sequence[str], internal: bool) -> str:
+    """ "Title of Pete Hegseth: 3 sources say Secretary of War, 2 say Defense Secretary (…)": the
+    fact disputed, then each value with how many sources state it, the outliers named."""
+    fact = _fact(values, skip=set(subject.lower().split())) if kind in ("number", "date", "place", "polarity") else ""
+    about = f" “{fact}”" if fact else ""
+    label = {
+        "number": f"Number of {subject} in{about}" if about else f"Number of {subject}",
+        "date": f"Date of{about}" if about else "Date",
+        "place": f"Place of{about}" if about else "Place",
+        "polarity": f"Whether{about}" if about else "Whether it happened",
+        "person_name": f"Name of {subject}",
+        "title": f"Title of {subject}",
+        "role_holder": f"Head of government of {subject}" if subject else "Head of government",
+        "quote": f"Quote by {subject}" if subject else "Quote",
+    }.get(kind, kind.replace("_", " ").capitalize())
+    verb = {"person_name": "write", "role_holder": "name"}.get(kind, "say")
+    if kind == "polarity":
+
+        def shown(v: ConflictValue) -> str:
+            return f"it did not happen (“{v.value}”)" if v.normalized == "negated" else f"it happened (“{v.value}”)"
+    else:
+
+        def shown(v: ConflictValue) -> str:
+            return v.value
+
+    if internal:
+        who = ", ".join(both[:3]) + (", …" if len(both) > 3 else "")
+        stated = " and ".join(shown(v) for v in values[:3])
+        return (
+            f"{label}: {who} {'gives' if len(both) == 1 else 'give'} both {stated} (an inconsistency within one source)"
+        )
+    text = _quote_difference(values) if kind == "quote" else _counts(values, verb, shown)
+    if both:
+        text += f"; {', '.join(both[:3])}{', …' if len(both) > 3 else ''} {'gives' if len(both) == 1 else 'give'} both"
+    return f"{label}: {text}"
+
+
+def _counts(values: Sequence[ConflictValue], verb: str, shown: Callable[[ConflictValue], str]) -> str:
+    """ "4 sources write Dong Jun, 1 writes Dong Un (003.txt)": the majority first and the
+    outliers named; on a tie every side is named, since none is the odd one out."""
+    tie = len(values[0].document_ids) == len(values[1].document_ids)
     parts = []
     for n, v in enumerate(values):
         count = len(v.document_ids)
         who = f"{count} source{'' if count == 1 else 's'}" if n == 0 else str(count)
         part = f"{who} {verb + 's' if count == 1 else verb} {shown(v)}"
-        if n > 0:
+        if n > 0 or tie:
             part += f" ({', '.join(v.document_ids[:3])}{', …' if count > 3 else ''})"
         parts.append(part)
     return ", ".join(parts)
+
+
+FACT_WORD = re.compile(r"[A-Za-z][\w'’-]+")
+# words that say nothing of what a value is about
+NOT_FACT_WORDS = frozenset(
+    """the a an and or but of in on at to for from with by as is are was were be been being has have had
+    that this these those it its their his her he she they we you i said says say told also after before
+    about than more most some any all not no into over under up down out who which what when where while
+    there here one two three will would could should can may might just only very""".split()
+)
+
+
+def _fact(values: Sequence[ConflictValue], skip: set[str], most: int = 5) -> str:
+    """The words the two sides' sentences share, in the order the majority's has them:
+    what the disputed values are of ("House voted bill")."""
+    if len(values) < 2 or not values[0].evidence or not values[1].evidence:
+        return ""
+    a, b = values[0].evidence[0], values[1].evidence[0]
+
+    def words(e: Evidence) -> list[tuple[str, int, int]]:
+        span = (e.value_start - e.start, e.value_end - e.start)
+        return [
+            (m.group(), m.start(), m.end())
+            for m in FACT_WORD.finditer(e.text)
+            if not (span[0] <= m.start() < span[1]) and m.group().lower() not in NOT_FACT_WORDS | skip
+        ]
+
+    other = {w.lower() for w, _, _ in words(b)}
+    shared = list(dict.fromkeys(w for w, _, _ in words(a) if w.lower() in other))
+    return " ".join(shared[:most])
 
 
 def _quote_difference(values: Sequence[ConflictValue]) -> str:
@@ -470,7 +573,7 @@ def _count(document_ids: Sequence[str]) -> str:
 # --- across the story: people, their names, titles and roles -----------------------
 
 
-def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Conflict]:
+def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[_Draft]:
     people: list[_Sighting] = []
     titles: list[_Sighting] = []
     past_or_future: set[str] = set()  # names the story calls former, late, -elect, incoming
@@ -485,7 +588,7 @@ def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Confl
                 if v.normalized.endswith("-elect"):
                     past_or_future.add(v.role)
     entities = _link_people(people, config)
-    conflicts: list[Conflict] = []
+    conflicts: list[_Draft] = []
     for members in entities:
         conflicts += _name_conflicts(members, config)
     conflicts += _title_conflicts(entities, titles)
@@ -595,7 +698,7 @@ def _skeleton(name: str) -> str:
     return re.sub(r"(?<=\w)[aeiouy]", "", out)
 
 
-def _name_conflicts(members: list[_Sighting], config: CheckConfig) -> list[Conflict]:
+def _name_conflicts(members: list[_Sighting], config: CheckConfig) -> list[_Draft]:
     full = [m for m in members if " " in m.value.normalized]
     docs: dict[str, set[str]] = defaultdict(set)
     for m in full:
@@ -610,18 +713,8 @@ def _name_conflicts(members: list[_Sighting], config: CheckConfig) -> list[Confl
         return []
     values = [ConflictValue(v.normalized.title(), v.normalized, v.document_ids, v.evidence) for v in values]
     spelling_only = all(_skeleton(a) == _skeleton(b) for a, b in variants)
-    summary = _summary(values, "write")
-    return [
-        Conflict(
-            "",
-            "person_name",
-            "low" if spelling_only else SEVERITY["person_name"],
-            _confidence(values),
-            summary,
-            values[0].value,
-            tuple(values),
-        )
-    ]
+    severity = "low" if spelling_only else SEVERITY["person_name"]
+    return [_Draft("person_name", severity, values[0].value, tuple(values))]
 
 
 def _holder_entity(entities: list[list[_Sighting]]) -> dict[str, int]:
@@ -635,7 +728,7 @@ def _display_name(members: list[_Sighting]) -> str:
     return name.title()
 
 
-def _title_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -> list[Conflict]:
+def _title_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -> list[_Draft]:
     holder = _holder_entity(entities)
     per_entity: dict[tuple[int, str], list[_Sighting]] = defaultdict(list)
     for t in titles:
@@ -671,9 +764,7 @@ def _title_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -
                 severity = "low"
             else:
                 continue
-        name = _display_name(entities[entity])
-        summary = f"{name}: " + _summary(values, "say")
-        conflicts.append(Conflict("", "title", severity, _confidence(values), summary, name, tuple(values)))
+        conflicts.append(_Draft("title", severity, _display_name(entities[entity]), tuple(values)))
     return conflicts
 
 
@@ -695,7 +786,7 @@ def _title_within(a: str, b: str) -> bool:
     return set(a.split()) <= set(b.split())
 
 
-def _role_holder_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -> list[Conflict]:
+def _role_holder_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -> list[_Draft]:
     """Different people named as head of one country's government across the story."""
     holder = _holder_entity(entities)
     # entity -> sightings that put it in the role, and the countries those name
@@ -748,11 +839,8 @@ def _role_holder_conflicts(entities: list[list[_Sighting]], titles: list[_Sighti
         if len(all_docs) < 2 or not values:
             continue
         values = [ConflictValue(_role_label(v), v.normalized, v.document_ids, v.evidence) for v in values]
-        summary = f"head of government ({country.title()}): " + _summary(values, "name")
         conflicts.append(
-            Conflict(
-                "", "role_holder", SEVERITY["role_holder"], _confidence(values), summary, country.title(), tuple(values)
-            )
+            _Draft("role_holder", SEVERITY["role_holder"], country.title() if country else "", tuple(values))
         )
     return conflicts
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,11 @@ from claimcheck.config import CheckConfig
 from claimcheck.embed import Embedder
 from claimcheck.ingest import read_documents
 from claimcheck.inject import INJECTION_KINDS, Injection, Mentions, inject_story
+from claimcheck.labelled import SHOWN, LabelledStory, score
 from claimcheck.pipeline import check_documents, read_story
 from claimcheck.store import open_cache
 from claimcheck.stories import discover_stories
-from claimcheck.types import Conflict, Document, Report
+from claimcheck.types import SEVERITIES, Conflict, Document, Report
 
 # the conflict kinds in the seed story that the scan issue requires, and look-alikes it must not flag
 SEED_EXPECTED = {
@@ -46,10 +47,12 @@ class Evaluation:
     noise: dict[str, int] = field(default_factory=dict)  # story -> high/medium conflicts untouched
     noise_examples: dict[str, list[str]] = field(default_factory=dict)
     copies: list[dict[str, Any]] = field(default_factory=list)  # one per injected copy
+    real: dict[str, Any] = field(default_factory=dict)  # the score on hand-labelled stories (labelled.py)
 
-    def recall(self, kind: str | None = None) -> tuple[int, int]:
+    def recall(self, kind: str | None = None, shown: bool = False) -> tuple[int, int]:
+        """Injected copies caught, at any severity or (`shown`) at high/medium, of those made."""
         rows = [c for c in self.copies if kind is None or c["kind"] == kind]
-        return sum(c["hit"] for c in rows), len(rows)
+        return sum(c["hit_shown" if shown else "hit"] for c in rows), len(rows)
 
     def false_flags_per_copy(self) -> float:
         return sum(c["false_flags"] for c in self.copies) / len(self.copies) if self.copies else 0.0
@@ -62,11 +65,14 @@ class Evaluation:
             "stories": len(self.noise),
             "copies": len(self.copies),
             "recall": {k: _ratio(*self.recall(k)) for k in self.kinds} | {"overall": _ratio(*self.recall())},
+            "recall_high_medium": {k: _ratio(*self.recall(k, shown=True)) for k in self.kinds}
+            | {"overall": _ratio(*self.recall(shown=True))},
             "injected": {k: self.recall(k)[1] for k in self.kinds},
             "false_flags_per_copy": round(self.false_flags_per_copy(), 3),
             "noise_median": statistics.median(noise) if noise else 0,
             "noise_p90": float(np.percentile(noise, 90)) if noise else 0,
             "seeds": self.seeds_row,
+            "real": {k: v for k, v in self.real.items() if k not in ("cards", "missed")},
         }
 
 
@@ -113,10 +119,15 @@ def evaluate(
     per_kind: int = 5,
     seed: int = 0,
     seeds_folder: Path | None = None,
+    labelled: Sequence[LabelledStory] = (),
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Evaluation:
+    """Noise and injection recall over `stories`; and, for those of them that `labelled`
+    holds, the score of their untouched reports against the labels."""
     step = progress or (lambda stage, done, total: None)
     result = Evaluation(tuple(kinds), seed, per_kind)
+    wanted = {s.story for s in labelled}
+    untouched: dict[str, Report] = {}
     memo_embedder = _memoized(embedder)
     with open_cache(config) as cache:  # unchanged articles are split and embedded once
 
@@ -129,6 +140,8 @@ def evaluate(
         for n, story in enumerate(stories, 1):
             step("stories", n, len(stories))
             baseline = check(story.documents)
+            if story.id in wanted:
+                untouched[story.id] = baseline
             loud = [c for c in baseline.conflicts if c.severity in ("high", "medium")]
             result.noise[story.id] = len(loud)
             result.noise_examples[story.id] = [f"[{c.severity}] {c.kind}: {c.summary}" for c in loud[:10]]
@@ -143,9 +156,12 @@ def evaluate(
                         "original": injection.original,
                         "replacement": injection.replacement,
                         "hit": is_hit(report, injection),
+                        "hit_shown": is_hit(report, injection, SHOWN),
                         "false_flags": len(false_flags(report, known, injection)),
                     }
                 )
+    if labelled:
+        result.real = score(labelled, untouched).as_dict()
     return result
 
 
@@ -175,10 +191,11 @@ def _touches(conflict: Conflict, injection: Injection) -> set[int]:
     }
 
 
-def is_hit(report: Report, injection: Injection) -> bool:
-    """A conflict of the right kind sets the injected value against a value other articles use."""
+def is_hit(report: Report, injection: Injection, severities: Collection[str] = SEVERITIES) -> bool:
+    """A conflict of the right kind, at one of `severities`, sets the injected value against a
+    value other articles use."""
     for c in report.conflicts:
-        if c.kind != injection.kind:
+        if c.kind != injection.kind or c.severity not in severities:
             continue
         touched = _touches(c, injection)
         if touched and any(
@@ -231,17 +248,42 @@ def render_markdown(evaluation: Evaluation, command: str) -> str:
     lines += [
         f"| stories scanned | {s['stories']} |",
         f"| injected copies | {s['copies']} |",
-        f"| recall, overall | {_pct(s['recall']['overall'])} |",
+        f"| recall, overall | {_pct(s['recall']['overall'])}; "
+        f"at high/medium {_pct(s['recall_high_medium']['overall'])} |",
     ]
     for kind in evaluation.kinds:
         hits, total = evaluation.recall(kind)
-        lines.append(f"| recall, {kind} | {_pct(s['recall'][kind])} ({hits}/{total}) |")
+        shown, _ = evaluation.recall(kind, shown=True)
+        lines.append(
+            f"| recall, {kind} | {_pct(s['recall'][kind])} ({hits}/{total}); "
+            f"at high/medium {_pct(s['recall_high_medium'][kind])} ({shown}/{total}) |"
+        )
     lines += [
         f"| false flags per injected copy | {s['false_flags_per_copy']:.3f} |",
         f"| noise: high/medium conflicts per untouched story, median | {s['noise_median']} |",
         f"| noise: 90th percentile | {s['noise_p90']:.1f} |",
         "",
     ]
+    if evaluation.real:
+        r = evaluation.real
+        lines += [
+            "## Real discrepancies (hand-labelled stories)",
+            "",
+            f"{r['stories']} labelled stories, their untouched reports scored against the labels "
+            "(the labels and their rules: `benchmarks/real/README.md`).",
+            "",
+            "| what an editor reads first | result |",
+            "| --- | --- |",
+            f"| precision at high/medium: high/medium conflicts that are a labelled discrepancy | "
+            f"{_pct(r['precision_high_medium'])} ({r['real_high_medium_conflicts']}/{r['high_medium_conflicts']}) |",
+            f"| recall of high/medium-importance discrepancies, at any severity | {_pct(r['recall_any_severity'])} "
+            f"({r['found_any_severity']}/{r['items_high_medium_importance']}) |",
+            f"| recall of high/medium-importance discrepancies, at high/medium | {_pct(r['recall_high_medium'])} "
+            f"({r['found_high_medium']}/{r['items_high_medium_importance']}) |",
+            "| must-not-flag pairs set apart by a high/medium conflict | "
+            f"{r['must_not_flag_hit']} of {r['must_not_flag']} |",
+            "",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -256,6 +298,7 @@ def write_results(evaluation: Evaluation, out_dir: Path, command: str) -> tuple[
     md.write_text(render_markdown(evaluation, command), encoding="utf-8")
     data = {
         "summary": evaluation.summary(),
+        "real": evaluation.real,
         "noise": evaluation.noise,
         "noise_examples": evaluation.noise_examples,
         "copies": evaluation.copies,

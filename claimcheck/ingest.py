@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from claimcheck.claims import ENDS_LIKE_SENTENCE, is_headline
 from claimcheck.config import CheckConfig
 from claimcheck.errors import InputError
 from claimcheck.types import Document, Problem
@@ -166,6 +167,8 @@ def _read_file(path: Path, doc_id: str, config: CheckConfig) -> tuple[list[Docum
     else:
         text, meta = split_front_matter(text)
     meta = {**meta, **_sidecar(path, problems, doc_id)}
+    if suffix in TEXT_SUFFIXES and not meta.get("title") and (headline := headline_of(text)):
+        meta["title"] = headline
     if not text.strip():
         what = "has no main text that could be extracted" if suffix in HTML_SUFFIXES else "is empty"
         return [], [*problems, Problem(doc_id, f"{what}; nothing to scan in it")]
@@ -196,6 +199,16 @@ def decode(raw: bytes) -> tuple[str | None, str]:
     if controls > len(text) / 100 or text.count("\ufffd") > len(text) / 100:
         return None, "is neither UTF-8 nor Latin-1 text (looks binary)"
     return text, "is not UTF-8; read as Windows-1252/Latin-1 (save it as UTF-8 to silence this)"
+
+
+def headline_of(text: str) -> str | None:
+    """The first line of a plain-text article when it is a headline over the article (short,
+    no sentence's end, more text below it): "Lindsay Lohan checks into Betty Ford Center"."""
+    line, newline, rest = text.lstrip().partition("\n")
+    line = line.strip().lstrip("#").strip()
+    if not newline or not rest.strip() or ENDS_LIKE_SENTENCE.search(line) or not is_headline(line):
+        return None
+    return line
 
 
 def split_front_matter(text: str) -> tuple[str, dict[str, Any]]:

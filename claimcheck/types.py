@@ -57,6 +57,7 @@ class Claim:
     text: str
     span: tuple[int, int]  # character offsets in the document
     values: tuple[Value, ...] = ()
+    headline: bool = False  # the article's first line, written as a headline rather than a sentence
 
 
 @dataclass(frozen=True, slots=True)

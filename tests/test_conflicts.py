@@ -44,7 +44,7 @@ def test_person_name_spelling_majority_and_outlier() -> None:
     [c] = [c for c in found if c.kind == "person_name"]
     assert [v.normalized for v in c.values] == ["dong jun", "dong un"]
     assert c.values[1].document_ids == ("c",)
-    assert c.summary == "2 sources write Dong Jun, 1 writes Dong Un (c)"
+    assert c.summary == "Name of Dong Jun: 2 sources write Dong Jun, 1 writes Dong Un (c)"
     assert c.severity == "medium"
 
 
@@ -156,3 +156,95 @@ def test_dates_in_different_relations_are_not_compared() -> None:
         == []
     )
     assert kinds(("a", "Talks stalled until 2019."), ("b", "Talks stalled until 2021.")) == ["date"]
+
+
+def all_pairs(claims: list[Claim]) -> list[Cluster]:
+    """Every claim clustered with every claim of the other documents."""
+    return [
+        Cluster(f"c{n}", (c.id, *others), (1.0, *[0.9] * len(others)))
+        for n, c in enumerate(claims)
+        if (others := [o.id for o in claims if o.document_id != c.document_id])
+    ]
+
+
+def numbers(*sentences: tuple[str, str]):  # type: ignore[no-untyped-def]
+    claims = story(*sentences)
+    return [c for c in find_conflicts(claims, all_pairs(claims), CheckConfig()) if c.kind == "number"]
+
+
+def test_counts_are_of_sources_not_sentences() -> None:
+    [c] = numbers(
+        ("a", "The earthquake killed 12 people in the northern province on Sunday."),
+        ("a", "Rescuers said the earthquake killed 12 people in the province."),
+        ("b", "The earthquake killed 21 people in the northern province on Sunday."),
+    )
+    assert [(v.normalized, v.document_ids) for v in c.values] == [("12", ("a",)), ("21", ("b",))]
+    assert "1 source says 12 (a), 1 says 21 (b)" in c.summary  # one source each, however many sentences
+
+
+def test_a_source_on_both_sides_is_counted_on_neither() -> None:
+    [c] = numbers(
+        ("a", "The earthquake killed 12 people in the northern province on Sunday."),
+        ("b", "The earthquake killed 12 people in the northern province on Sunday."),
+        ("c", "The earthquake killed 21 people in the northern province on Sunday."),
+        ("c", "Officials said the earthquake killed 12 people in the province."),
+        ("d", "The earthquake killed 21 people in the northern province on Sunday."),
+    )
+    assert [(v.normalized, v.document_ids) for v in c.values] == [("12", ("a", "b")), ("21", ("d",))]
+    assert all(e.document_id != "c" for v in c.values for e in v.evidence)
+    assert c.summary.endswith("; c gives both")
+
+
+def test_sources_that_only_contradict_themselves_are_an_internal_inconsistency_shown_low() -> None:
+    [c] = numbers(
+        ("a", "The earthquake killed 12 people in the northern province on Sunday."),
+        ("a", "Later the earthquake was said to have killed 21 people in the northern province."),
+        ("b", "The earthquake killed 21 people in the northern province on Sunday."),
+        ("b", "Later the earthquake was said to have killed 12 people in the northern province."),
+        ("c", "The earthquake killed 12 people in the northern province on Sunday."),
+    )
+    # a and b each give both figures, and c agrees with one of each: no two sources disagree
+    assert c.severity == "low" and "a, b give both 12 and 21 (an inconsistency within one source)" in c.summary
+
+
+def test_a_tie_has_no_outlier_and_severity_follows_confidence() -> None:
+    from claimcheck.report import render_html, to_dict
+    from claimcheck.types import Report
+
+    claims = story(
+        ("a", "The earthquake killed 12 people in the northern province on Sunday."),
+        ("b", "The earthquake killed 12 people in the northern province on Sunday."),
+        ("c", "The earthquake killed 21 people in the northern province on Sunday."),
+        ("d", "The earthquake killed 21 people in the northern province on Sunday."),
+    )
+    found = find_conflicts(claims, all_pairs(claims), CheckConfig())
+    [c] = [c for c in found if c.kind == "number"]
+    assert "(a, b)" in c.summary and "(c, d)" in c.summary  # both sides named: neither is the odd one out
+    docs = tuple(Document(d, d, t.text) for d, t in zip("abcd", claims, strict=True))
+    by_severity = {s: sum(c.severity == s for c in found) for s in ("high", "medium", "low")}
+    stats = {"documents": 4, "claims": 4, "clusters": 4, "conflicts": len(found), "by_severity": by_severity}
+    report = Report(docs, tuple(claims), (), found, (), CheckConfig(), stats | {"by_kind": {}, "problems": 0})
+    assert not any(v["majority"] for v in to_dict(report)["conflicts"][0]["values"])
+    assert ">outlier<" not in render_html(report)
+    for conflict in found:  # what an editor reads as high or medium, the confidence bears out
+        floor = {"high": CheckConfig().high_confidence, "medium": CheckConfig().medium_confidence, "low": 0.0}
+        assert conflict.confidence >= floor[conflict.severity], conflict
+    weak = find_conflicts(
+        claims,
+        [Cluster(cl.id, cl.claim_ids, (1.0, *[0.3] * (len(cl.claim_ids) - 1))) for cl in all_pairs(claims)],
+        CheckConfig(),
+    )
+    assert all(c.severity == "low" for c in weak)  # sentences barely alike: a possibility, folded away
+
+
+def test_a_headline_alone_is_not_compared_at_high_or_medium() -> None:
+    from claimcheck.claims import extract_claims
+
+    texts = {
+        "a": "Quake kills 12 people in northern province\n\nThe earthquake struck the northern province on Sunday.\n",
+        "b": "Quake kills 21 people in northern province\n\nThe earthquake struck the northern province on Sunday.\n",
+    }
+    claims = [extract_values(c, Document(d, d, t)) for d, t in texts.items() for c in extract_claims(Document(d, d, t))]
+    assert [c.headline for c in claims] == [True, False, True, False]
+    found = [c for c in find_conflicts(claims, all_pairs(claims), CheckConfig()) if c.kind == "number"]
+    assert found and all(c.severity == "low" for c in found)

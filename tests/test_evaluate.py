@@ -97,7 +97,7 @@ def test_evaluate_counts_noise_recall_and_false_flags(tmp_path: Path) -> None:
     assert total == 2 and hits == 2
     assert summary["false_flags_per_copy"] == 0
     md = render_markdown(result, "claimcheck eval X")
-    assert "| recall, person_name | 1.00 (2/2) |" in md
+    assert "| recall, person_name | 1.00 (2/2); at high/medium " in md
 
 
 def test_eval_command_writes_table_and_json(tmp_path: Path, fake_model: CountingEmbedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -112,3 +112,17 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     write(tmp_path, "a.txt", ARTICLE.replace("twelve", "nine"))
     docs, problems = read_documents(["-", tmp_path])
     assert [d.id for d in docs] == ["-", "a.txt"] and problems == []
+
+
+def test_a_headline_line_becomes_the_title_when_nothing_else_gives_one(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", "Lindsay Lohan checks into Betty Ford Center\n\nMay 03, 2013\n" + ARTICLE)
+    write(tmp_path, "b.txt", "Officials said the blast hurt twelve people in the town centre.\n" + ARTICLE)
+    write(tmp_path, "c.md", "---\ntitle: From the front matter\n---\nMinister Warns Of More Blasts Ahead\n\n" + ARTICLE)
+    write(tmp_path, "d.txt", "Weather     Live Markets\n" + ARTICLE)  # navigation, not a headline
+    write(tmp_path, "e.txt", "A headline with nothing under it at all")
+    docs = {d.id: d for d in read_documents([tmp_path])[0]}
+    assert docs["a.txt"].title == "Lindsay Lohan checks into Betty Ford Center"
+    assert docs["a.txt"].text.startswith("Lindsay Lohan")  # the text keeps its line: spans stay the file's
+    assert docs["b.txt"].title is None  # a sentence, not a headline
+    assert docs["c.md"].title == "From the front matter"
+    assert docs["d.txt"].title is None and docs["e.txt"].title is None

@@ -24,12 +24,22 @@ def evaluate_corpus(
         "fixtures/seeds"
     ),
     out: Annotated[Path, typer.Option("--out", help="Folder for quality.md and quality.json.")] = Path("reports"),
+    real: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--real",
+            help="Hand-labelled real discrepancies of the corpus's stories, one <story>.json each "
+            "(default: benchmarks/real/<corpus folder name> when it exists).",
+            show_default=False,
+        ),
+    ] = None,
     *,
     shared: Shared,
 ) -> None:
     """Measure detection: noise on untouched stories, recall on injected discrepancies."""
     from claimcheck import evaluate as ev
     from claimcheck.embed import load_embedder
+    from claimcheck.labelled import read_labelled
 
     if not corpus.is_dir():
         raise fail(f"{corpus}: not a folder of stories; pass a folder with one subfolder per story")
@@ -39,7 +49,9 @@ def evaluate_corpus(
         raise fail(str(exc)) from None
     config = shared.config()
     progress = shared.progress()
+    labels = real if real is not None else Path("benchmarks/real") / corpus.resolve().name
     try:
+        labelled = read_labelled(labels) if real is not None or labels.is_dir() else []
         corpus_stories = ev.load_corpus(corpus, stories, story, config)
         if not corpus_stories:
             raise fail(f"{corpus}: no story folders found")
@@ -52,6 +64,7 @@ def evaluate_corpus(
             per_kind=per_type,
             seed=seed,
             seeds_folder=seeds,
+            labelled=labelled,
             progress=progress,
         )
     except ClaimcheckError as exc:
