@@ -107,7 +107,14 @@ def _settle(draft: _Draft, headlines: set[tuple[str, int]], config: CheckConfig)
     names the fact disputed."""
     docs = [set(v.document_ids) for v in draft.values]
     both = sorted({d for n, a in enumerate(docs) for d in a if any(d in b for m, b in enumerate(docs) if m != n)})
-    own = [_without(v, both) for v in draft.values]
+    if draft.cluster_id is None:
+        # Story-wide checks compare how each source names, titles and casts one person: a
+        # source that writes two forms is an outlier in its rarer one ("Dong Un" where every
+        # other source writes "Dong Jun") and is counted there alone.
+        rarer = {d: max((v for v in draft.values if d in v.document_ids), key=_by_sources) for d in both}
+        own = [_without(v, [d for d in both if rarer[d] is not v]) for v in draft.values]
+    else:
+        own = [_without(v, both) for v in draft.values]
     internal = sum(bool(v.document_ids) for v in own) < 2
     values = list(draft.values) if internal else sorted((v for v in own if v.document_ids), key=_by_sources)
     confidence = _confidence(values, draft.quality)
@@ -499,9 +506,8 @@ def _describe(kind: str, subject: str, values: Sequence[ConflictValue], both: Se
     if internal:
         who = ", ".join(both[:3]) + (", …" if len(both) > 3 else "")
         stated = " and ".join(shown(v) for v in values[:3])
-        return (
-            f"{label}: {who} {'gives' if len(both) == 1 else 'give'} both {stated} (an inconsistency within one source)"
-        )
+        within = "an inconsistency within one source" if len(both) == 1 else "each contradicts itself"
+        return f"{label}: {who} {'gives' if len(both) == 1 else 'give'} both {stated} ({within})"
     text = _quote_difference(values) if kind == "quote" else _counts(values, verb, shown)
     if both:
         text += f"; {', '.join(both[:3])}{', …' if len(both) > 3 else ''} {'gives' if len(both) == 1 else 'give'} both"

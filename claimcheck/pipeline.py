@@ -216,6 +216,7 @@ class StoryChecked:
     by_severity: Mapping[str, int]
     problems: tuple[Problem, ...]
     document_paths: tuple[str, ...]  # where each document was read from
+    headline: str  # the first document's title that there is: what the story is about
     reports: Mapping[str, str]  # format -> text
     stages: Mapping[str, float]  # seconds per stage
 
@@ -262,6 +263,7 @@ def finish_story(
         by_severity=report.stats["by_severity"],
         problems=report.problems,
         document_paths=tuple(d.path for d in report.documents),
+        headline=next((d.title for d in report.documents if d.title), ""),
         reports=reports,
         stages={
             "read_and_claims": prepared.seconds,

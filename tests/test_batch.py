@@ -24,7 +24,11 @@ def three_stories(root: Path) -> Path:
     write(root / "talks", "a.txt", "Admiral Dong Jun said the talks in Malaysia went well for both sides.\n")
     write(root / "talks", "b.txt", "Admiral Dong Un said the talks in Malaysia went well for both sides.\n")
     write(root / "talks", "c.txt", "Defense Minister Dong Jun met his counterpart for talks in Malaysia.\n")
-    write(root / "desk" / "quake", "a.txt", "The earthquake killed 12 people in the northern province on Sunday.\n")
+    write(
+        root / "desk" / "quake",
+        "a.txt",
+        "Quake hits the northern province\n\nThe earthquake killed 12 people in the northern province on Sunday.\n",
+    )
     write(root / "desk" / "quake", "b.txt", "The earthquake killed 21 people in the northern province on Sunday.\n")
     write(root / HOSTILE, "a.txt", "The council approved the new budget for the city library on Monday.\n")
     write(root / HOSTILE, "b.txt", "The council approved the new budget for the city library on Monday evening.\n")
@@ -71,6 +75,7 @@ def test_batch_writes_every_output(tmp_path: Path, fake_model: CountingEmbedder)
 
     index = (out / "index.html").read_text()
     assert 'href="desk__quake.html"' in index and 'href="talks.html"' in index
+    assert '<div class="headline">Quake hits the northern province</div>' in index  # a headline line is the title
     assert HOSTILE not in index and "&lt;script&gt;alert(1)&lt;/script&gt;" in index
     # the worst story comes first
     assert index.index("desk/quake") < index.index("&lt;script&gt;")

@@ -204,7 +204,7 @@ def test_sources_that_only_contradict_themselves_are_an_internal_inconsistency_s
         ("c", "The earthquake killed 12 people in the northern province on Sunday."),
     )
     # a and b each give both figures, and c agrees with one of each: no two sources disagree
-    assert c.severity == "low" and "a, b give both 12 and 21 (an inconsistency within one source)" in c.summary
+    assert c.severity == "low" and "a, b give both 12 and 21 (each contradicts itself)" in c.summary
 
 
 def test_a_tie_has_no_outlier_and_severity_follows_confidence() -> None:

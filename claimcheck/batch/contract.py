@@ -74,6 +74,7 @@ class StoryResult:
     status: str  # one of STATUSES
     fingerprint: str
     reason: str = ""  # why a story failed or was not run
+    headline: str = ""  # the title of its first document that has one
     documents: int = 0
     claims: int = 0
     conflicts: int = 0

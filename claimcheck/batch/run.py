@@ -141,6 +141,7 @@ def done_result(job: Job, checked: StoryChecked, stages: dict[str, float]) -> St
         job.story.slug,
         "done",
         job.fingerprint,
+        headline=checked.headline,
         documents=checked.documents,
         claims=checked.claims,
         conflicts=checked.conflicts,
