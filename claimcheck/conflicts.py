@@ -109,10 +109,10 @@ def _settle(draft: _Draft, headlines: set[tuple[str, int]], config: CheckConfig)
     both = sorted({d for n, a in enumerate(docs) for d in a if any(d in b for m, b in enumerate(docs) if m != n)})
     if draft.cluster_id is None:
         # Story-wide checks compare how each source names, titles and casts one person: a
-        # source that writes two forms is an outlier in its rarer one ("Dong Un" where every
-        # other source writes "Dong Jun") and is counted there alone.
-        rarer = {d: max((v for v in draft.values if d in v.document_ids), key=_by_sources) for d in both}
-        own = [_without(v, [d for d in both if rarer[d] is not v]) for v in draft.values]
+        # source that writes two forms is an outlier in its rarer ones ("Dong Un" where every
+        # other source writes "Dong Jun") and is counted there, not with the majority.
+        commonest = {d: min((v for v in draft.values if d in v.document_ids), key=_by_sources) for d in both}
+        own = [_without(v, [d for d in both if commonest[d] is v]) for v in draft.values]
     else:
         own = [_without(v, both) for v in draft.values]
     internal = sum(bool(v.document_ids) for v in own) < 2

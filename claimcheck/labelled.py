@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 from claimcheck.errors import InputError
 from claimcheck.types import Conflict, ConflictValue, Report
+from claimcheck.values import WORD_NUMBERS
 
 SHOWN = ("high", "medium")  # what an editor reads first; low cards are folded away
 IMPORTANCES = ("high", "medium", "low")
@@ -101,7 +102,9 @@ def _importance(value: Any) -> str:
 
 
 def _plain(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    """Lowercase words, number words as digits ("eight days" -> "8 days", "1,000" -> "1000")."""
+    words = re.findall(r"\w+", re.sub(r"(?<=\d),(?=\d{3})", "", text.lower()))
+    return " ".join(str(WORD_NUMBERS[w]) if w in WORD_NUMBERS else w for w in words)
 
 
 def _similarity(written: str, value: ConflictValue) -> float:

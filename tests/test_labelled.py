@@ -70,7 +70,7 @@ def test_a_matching_card_is_real_and_a_label_not_shown_is_missed(labelled) -> No
     assert s["must_not_flag_hit"] == 0
 
 
-def test_a_card_must_set_two_sides_apart_in_the_documents_that_state_them(labelled) -> None:  # type: ignore[no-untyped-def]
+def test_a_card_must_set_two_sides_apart_in_the_documents_that_state_them(labelled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     wrong_documents = conflict("number", "high", ("12", ("c.txt",)), ("21", ("a.txt",)))
     one_side_twice = conflict("number", "high", ("12", ("a.txt",)), ("12 people", ("b.txt",)))
     other_kind = conflict("date", "high", ("12", ("a.txt",)), ("21", ("c.txt",)))
@@ -79,6 +79,11 @@ def test_a_card_must_set_two_sides_apart_in_the_documents_that_state_them(labell
     # a spelling variant is told from its rival by which is the closer written form
     close = conflict("person_name", "medium", ("Ann Smyth", ("a.txt",)), ("Ann Smith", ("b.txt",)))
     assert score(labelled, {"quake": report(close)}).as_dict()["real_high_medium_conflicts"] == 1
+    # figures are compared as numbers: the label's "twelve" is the card's 12
+    words = json.loads(json.dumps(LABELS).replace('"value": "12"', '"value": "twelve"'))
+    write(tmp_path, "quake.json", json.dumps(words))
+    as_digits = conflict("number", "high", ("12", ("a.txt",)), ("21", ("c.txt",)))
+    assert score(read_labelled(tmp_path), {"quake": report(as_digits)}).as_dict()["real_high_medium_conflicts"] == 1
 
 
 def test_a_must_not_flag_pair_set_apart_at_high_or_medium_is_counted(labelled) -> None:  # type: ignore[no-untyped-def]
