@@ -156,13 +156,15 @@ def run_on_dask(
             submit()
         for future in finished:
             job = pending.pop(future)
-            if future.status == "finished":
+            try:
+                # a result lost with its worker since it finished is computed again: this waits
                 checked, worker = future.result()
+            except Exception as exc:
+                deliver(job, _failure(future, exc))
+            else:
                 future.release()  # else a worker lost later would recompute a story already written
                 per_worker[worker] += 1
                 deliver(job, checked)
-            else:
-                deliver(job, _failure(future))
             # the window follows the cluster as workers join or leave
             while queue and len(pending) < 2 * sum(client.nthreads().values()) + 2:
                 submit()
@@ -215,10 +217,9 @@ def _check_workers(client: Client) -> None:
         )
 
 
-def _failure(future: Future[Any]) -> Failure:
+def _failure(future: Future[Any], exc: Exception) -> Failure:
     if future.status == "cancelled":
         return Failure("cancelled by the cluster; run it again with --resume")
-    exc = future.exception()
     if isinstance(exc, KilledWorker):
         return Failure(
             "its worker died each time it ran (killed, or out of memory); "
