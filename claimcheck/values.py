@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from claimcheck import lexicon as lx
-from claimcheck.types import Claim, Document, Value
+from claimcheck.frames import attach
+from claimcheck.nlp import Parsed
+from claimcheck.types import Claim, Document, Frame, Value
 
 # A word, an abbreviation like "U.S.", or one punctuation mark. A trailing full stop is
 # kept on the token and judged later (abbreviation or sentence end).
@@ -56,8 +58,9 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def extract_values(claim: Claim, document: Document | None = None) -> Claim:
-    """Return the claim with its typed values (spans are document offsets)."""
+def extract_values(claim: Claim, document: Document | None = None, parsed: Parsed | None = None) -> Claim:
+    """Return the claim with its typed values (spans are document offsets) and, given its
+    parse, its frames and what each value is of."""
     published = document.published if document else None
     original = claim.text
     text = _restore_case(original, document.text) if document else original
@@ -70,6 +73,9 @@ def extract_values(claim: Claim, document: Document | None = None) -> Claim:
     values += _numbers(text, tokens, taken)
     values += _negations(tokens)
     values += _quotes(text, [v for v in values if v.kind == "person"])
+    found: tuple[Frame, ...] = ()
+    if parsed is not None:
+        values, found = attach(values, parsed)
     offset = claim.span[0]
     shifted = tuple(
         replace(
@@ -80,7 +86,7 @@ def extract_values(claim: Claim, document: Document | None = None) -> Claim:
         )
         for v in values
     )
-    return replace(claim, values=tuple(sorted(shifted, key=lambda v: (v.span, v.kind))))
+    return replace(claim, values=tuple(sorted(shifted, key=lambda v: (v.span, v.kind))), frames=found)
 
 
 TITLE_CASE_WORD = re.compile(r"\b[A-Z][a-z]+(?:['’][a-z]+)?\b")

