@@ -5,7 +5,8 @@ from __future__ import annotations
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts import find_conflicts
 from claimcheck.pipeline import documents_claims
-from claimcheck.types import Claim, Cluster, Document
+from claimcheck.types import Claim, Document
+from tests.test_conflicts import all_pairs
 
 
 def claims(*texts: tuple[str, str]) -> list[Claim]:
@@ -13,18 +14,10 @@ def claims(*texts: tuple[str, str]) -> list[Claim]:
     return [c for cs in documents_claims(docs) for c in cs]
 
 
-def paired(found: list[Claim]) -> list[Cluster]:
-    return [
-        Cluster(f"c{n}", (c.id, *others), (1.0, *[0.9] * len(others)))
-        for n, c in enumerate(found)
-        if (others := [o.id for o in found if o.document_id != c.document_id])
-    ]
-
-
 def kinds(*texts: tuple[str, str]) -> list[str]:
     """The kinds of conflict shown at high or medium: what an editor reads first."""
     found = claims(*texts)
-    return sorted(c.kind for c in find_conflicts(found, paired(found), CheckConfig()) if c.severity != "low")
+    return sorted(c.kind for c in find_conflicts(found, all_pairs(found), CheckConfig()) if c.severity != "low")
 
 
 def test_values_know_their_predicate_and_slot() -> None:
