@@ -12,12 +12,11 @@ from pathlib import Path
 
 from claimcheck.batch.contract import FileAccount, StoryResult
 from claimcheck.config import CheckConfig
+from claimcheck.pipeline import STORY_FORMATS
 from claimcheck.stories import Story
 from claimcheck.types import Problem
 
 log = logging.getLogger(__name__)
-
-REPORT_FORMATS = ("json", "html", "csv")
 
 
 def settings_key(config: CheckConfig) -> str:
@@ -49,7 +48,7 @@ def decisions_for(story: Story, folder: Path | None) -> Path | None:
 
 
 def outputs_exist(output: Path, slug: str) -> bool:
-    return all((output / f"{slug}.{fmt}").is_file() for fmt in REPORT_FORMATS)
+    return all((output / f"{slug}.{fmt}").is_file() for fmt in STORY_FORMATS)
 
 
 def previous_results(output: Path) -> dict[str, StoryResult]:
