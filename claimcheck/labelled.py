@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from claimcheck.errors import InputError
 from claimcheck.types import Conflict, ConflictValue, Report
-from claimcheck.values import WORD_NUMBERS
+from claimcheck.values.numbers import WORD_NUMBERS
 
 SHOWN = ("high", "medium")  # what an editor reads first; low cards are folded away
 IMPORTANCES = ("high", "medium", "low")

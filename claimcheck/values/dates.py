@@ -1,0 +1,114 @@
+"""Dates, normalised to ISO forms at the granularity the text gives."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from claimcheck.types import Value
+
+# --- dates --------------------------------------------------------------------
+
+MONTHS = {m.lower(): n for n, m in enumerate(calendar.month_name) if m}
+MONTHS |= {m.lower(): n for n, m in enumerate(calendar.month_abbr) if m}
+MONTHS["sept"] = 9
+WEEKDAYS = {d.lower(): n for n, d in enumerate(calendar.day_name)}
+_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"  # noqa: E501 - a regex reads best on one line
+_DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_PART = r"(?:(?P<part>early|mid|late|end of|beginning of|the end of)[\s-]+)?"
+DATE_PATTERNS = [
+    re.compile(rf"\b{_PART}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_PART}{_MONTH},?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d:])", re.I),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b", re.I),
+    re.compile(
+        rf"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bfrom )|(?<=\bduring )|(?<=\bbefore )|(?<=\bafter )|(?<=\bof )|(?<=\bthrough ))(?:{_PART}){_YEAR}\b(?![-–]\d|\s*(?:%|percent))"  # noqa: E501 - a regex reads best on one line
+    ),
+    re.compile(rf"\b{_PART}{_YEAR}\b(?=\s*[,:]|\s+(?:and|to)\s+(?:19|20)\d\d)"),
+    re.compile(rf"(?<=\bthe ){_YEAR}(?= [a-z])"),  # "the 2005 ceremony"
+    # a month on its own: "in March", "by early April" (capitalised, so not the verb "march")
+    re.compile(
+        r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bfrom )|(?<=\bduring )|(?<=\bbefore )"
+        r"|(?<=\bafter )|(?<=\bor )|(?<=\band )|(?<=\blast )|(?<=\bnext )|(?<=\bthis ))"
+        rf"{_PART}(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+        r"(?!\s+\d)"
+    ),
+    re.compile(r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    re.compile(
+        r"\b(?P<relative>yesterday|today|tomorrow|(?:late |early )?(?:last|next|this) (?:week|month|year))\b", re.I
+    ),
+]
+# "may" and "march" are verbs far more often than months when lowercase.
+_AMBIGUOUS_MONTHS = {"may", "march", "jan", "june", "july", "aug", "sept", "oct", "nov", "dec", "mar", "apr", "feb"}
+
+
+def find(text: str, published: dt.date | None) -> list[Value]:
+    values: list[Value] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            g = m.groupdict()
+            month_word = (g.get("month") or "").rstrip(".")
+            if month_word and month_word.lower() in _AMBIGUOUS_MONTHS and not month_word[0].isupper():
+                continue
+            value = _normalize_date(g, published)
+            if value is None:
+                continue
+            normalized, granularity = value
+            taken.append((m.start(), m.end()))
+            values.append(Value("date", m.group(), normalized, (m.start(), m.end()), role=granularity))
+    return values
+
+
+def _normalize_date(groups: dict[str, str | None], published: dt.date | None) -> tuple[str, str] | None:
+    g = {k: v for k, v in groups.items() if v}
+    year = int(g["year"]) if "year" in g else None
+    month = MONTHS.get(g["month"].lower().rstrip(".")) if "month" in g else None
+    day = int(g["day"]) if "day" in g else None
+    if "weekday" in g:
+        weekday = WEEKDAYS[g["weekday"].lower()]
+        if published:
+            # News reports past events: "Friday" is the last Friday on or before publication.
+            back = (published.weekday() - weekday) % 7
+            return (published - dt.timedelta(days=back)).isoformat(), "day"
+        return g["weekday"].lower(), "weekday"
+    if "relative" in g:
+        return _relative(g["relative"].lower(), published)
+    if month and day and year is None:
+        if published:
+            year = published.year if (month, day) <= (published.month, published.day) else published.year - 1
+        else:
+            return f"--{month:02d}-{day:02d}", "monthday"
+    if year and month and day:
+        try:
+            return dt.date(year, month, day).isoformat(), "day"
+        except ValueError:
+            return None
+    if year and month:
+        return f"{year}-{month:02d}", "month"
+    if year:
+        return f"{year}", "year"
+    if month and day is None:
+        return f"--{month:02d}", "month"
+    return None
+
+
+def _relative(phrase: str, published: dt.date | None) -> tuple[str, str] | None:
+    if published is None:
+        return None
+    unit = phrase.split()[-1]
+    if unit in {"yesterday", "today", "tomorrow"}:
+        shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[unit]
+        return (published + dt.timedelta(days=shift)).isoformat(), "day"
+    step = -1 if "last" in phrase else 1 if "next" in phrase else 0
+    if unit == "year":
+        return f"{published.year + step}", "year"
+    if unit == "month":
+        m = published.month - 1 + step
+        return f"{published.year + m // 12}-{m % 12 + 1:02d}", "month"
+    return None  # weeks have no written form to compare with

@@ -1,0 +1,245 @@
+"""People named in a claim (with the titles and countries written with them), and the
+administrations named after a head of government."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from claimcheck import lexicon as lx
+from claimcheck.types import Value
+from claimcheck.values.dates import MONTHS, WEEKDAYS
+from claimcheck.values.places import place_or_org
+from claimcheck.values.titles import appositive_titles, head_kind, org_prefixed_head, title_value, title_word
+from claimcheck.values.tokens import Token, is_acronym, is_cap
+
+# --- names: people, titles, organisations, places ----------------------------
+
+
+def _runs(tokens: list[Token]) -> Iterable[tuple[int, int]]:
+    """Maximal runs of capitalised tokens, joined by "of", "de", "bin" ... between capitals."""
+    i, n = 0, len(tokens)
+    while i < n:
+        if not is_cap(tokens[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            if _calendar_word(tokens, j):
+                break  # "sentenced Brian Nichols Saturday": the weekday is not part of the name
+            if (is_cap(tokens[j]) and not tokens[j - 1].possessive) or (
+                tokens[j].word in ({"of", "for", "on", "the"} | lx.NAME_PARTICLES)
+                and j + 1 < n
+                and (
+                    is_cap(tokens[j + 1])  # "Democratic Republic of the Congo"
+                    or (tokens[j + 1].word == "the" and j + 2 < n and is_cap(tokens[j + 2]))
+                )
+                and tokens[j + 1].word not in _CALENDAR  # "Busan on Monday" is two things
+                and not tokens[j - 1].possessive
+            ):
+                j += 1
+            else:
+                break
+        yield i, j
+        i = j
+
+
+def _calendar_word(tokens: list[Token], j: int) -> bool:
+    word = tokens[j].word
+    if word in WEEKDAYS:
+        return True
+    return word in MONTHS and j + 1 < len(tokens) and tokens[j + 1].text[:1].isdigit()
+
+
+def find(text: str, tokens: list[Token]) -> list[Value]:
+    values: list[Value] = []
+    for i, j in _runs(tokens):
+        values += _classify_run(text, tokens, i, j)
+    values += _administrations(tokens)
+    return values
+
+
+def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]:
+    # Extend left over lowercase title words directly before the run: "defense Minister X",
+    # "actress Jane Doe", "then-House Speaker".
+    k = i
+    while k > 0 and not tokens[k - 1].capital and (title_word(tokens[k - 1]) or tokens[k - 1].word in lx.DESCRIPTORS):
+        k -= 1
+    words = tokens[k:j]
+    countries: list[str] = []
+    titles: list[tuple[int, int, str]] = []  # token index range in `words`, kind
+    cue = False
+    temporal = False
+    pos = 0
+    # Leading country qualifiers: "U.S.", "Chinese", "China's", "United States".
+    while pos < len(words) - 1:
+        matched = False
+        for size in (3, 2, 1):
+            chunk = words[pos : pos + size]
+            if len(chunk) < size or pos + size >= len(words):
+                continue
+            phrase = text[chunk[0].start : chunk[-1].end]
+            country = lx.country_of(phrase)
+            if country and (
+                size > 1 or chunk[0].possessive or chunk[0].word in lx.DEMONYMS or chunk[0].word in lx.COUNTRY_ALIASES
+            ):
+                countries.append(country)
+                pos += size
+                matched = True
+                break
+        if not matched:
+            break
+    # Titles: modifiers ending in a head, repeatable ("Defense Minister Admiral").
+    start = pos
+    while pos < len(words):
+        w = words[pos].word
+        if "-" in w and w.split("-")[0] in lx.TEMPORAL:  # "then-House", "ex-President"
+            temporal = True
+            w = w.split("-", 1)[1]
+        if w in lx.TEMPORAL:
+            temporal = True
+            pos += 1
+            start = pos
+            continue
+        kind = head_kind(w)
+        if kind and not (w == "general" and pos > start):  # "Attorney General" stays one office
+            end = pos + 1
+            # "Secretary of War", "Minister for Foreign Affairs": a complement of office words
+            if end + 1 < len(words) and words[end].word in {"of", "for"}:
+                c = end + 1
+                while c < len(words) and (
+                    words[c].word in lx.TITLE_MODIFIERS or words[c].word == "the" or lx.country_of(words[c].text)
+                ):
+                    c += 1
+                if (c > end + 1 and c < len(words)) or c == len(words):
+                    end = c
+            if kind in ("office", "rank"):
+                titles.append((start, end, kind))
+            cue = True
+            pos = end
+            start = pos
+            continue
+        if w in lx.TITLE_MODIFIERS or w in lx.TITLE_NOISE:
+            pos += 1
+            continue
+        ahead = org_prefixed_head(words, pos) if not titles else None
+        if ahead is not None:
+            # "LA Superior Court Judge X", "Academy President X": the organisation is part of
+            # the office (an academy's president is not a head of government)
+            pos = ahead
+            continue
+        break
+    name_tokens = words[pos:]
+    if pos > start:  # modifiers with no head after them belong to the name ("House Speaker" handled above)
+        name_tokens = words[start:]
+    # A name stops at its first connector: "Adam Smith of Washington" (not at "del", "van", "bin").
+    for n, tok in enumerate(name_tokens):
+        if n and not tok.capital and tok.word not in lx.NAME_PARTICLES:
+            name_tokens = name_tokens[:n]
+            break
+    values: list[Value] = []
+    if not name_tokens:
+        # Titles alone ("the War Secretary") or a bare place/organisation.
+        if not titles:
+            values += place_or_org(text, tokens, i, j)
+        return values
+    name_text = text[name_tokens[0].start : name_tokens[-1].end]
+    name_words = [t.word for t in name_tokens]
+    if name_words[0].endswith("s") and name_words[0][:-1] in lx.OFFICE_HEADS | lx.RANK_HEADS:
+        return values  # "Presidents Trump and Xi": a plural title names no one person
+    if any(w in lx.ORG_HEADS for w in name_words) or is_acronym(name_tokens):
+        return place_or_org(text, tokens, i, j)
+    if not cue:
+        place = place_or_org(text, tokens, i, j) or place_or_org(text, tokens, i, i + len(name_tokens))
+        if place:
+            return place
+        if any(w in lx.COUNTRY_ALIASES or w in lx.DEMONYMS for w in name_words):
+            return []
+    after = tokens[j].word if j < len(tokens) else ""
+    after2 = tokens[j + 1].word if j + 1 < len(tokens) else ""
+    initials = any(len(t.text.rstrip(".")) == 1 for t in name_tokens[1:-1])
+    before = tokens[k - 2].word if k >= 2 else ""
+    cue = (
+        cue
+        or after in lx.SPEECH_VERBS
+        or (after == "," and after2 in lx.SPEECH_VERBS)
+        or initials
+        or (before == "according" and tokens[k - 1].word == "to")
+    )
+    appositive = appositive_titles(text, tokens, k, j)
+    cue = cue or bool(appositive)
+    if len(name_tokens) > 4 or (not cue and len(name_tokens) < 2):
+        return values
+    if not cue and i == 0 and len(name_tokens) < 2:
+        return values
+    name = lx.fold(" ".join(t.text for t in name_tokens).replace("’s", "").replace("'s", ""))
+    name = " ".join(w for w in name.split() if w not in NAME_SUFFIXES)
+    parts = name.split()
+    if not name or any(w in _NOT_NAMES for n, w in enumerate(parts) if not (len(w) == 1 and 0 < n < len(parts) - 1)):
+        return values  # a middle initial ("Dirk A. Kempthorne") is not the article "a"
+    mention_start = words[0].start if (titles or cue) and k < i + len(words) else name_tokens[0].start
+    values.append(
+        Value(
+            "person" if cue else "name",
+            text[mention_start : name_tokens[-1].end] if titles else name_text,
+            name,
+            (mention_start if titles else name_tokens[0].start, name_tokens[-1].end),
+            role="former" if temporal else "",
+            parents=tuple(dict.fromkeys(countries)),
+        )
+    )
+    if not temporal:
+        for a, b, kind in titles:
+            values.append(title_value(text, words[a:b], name, kind, countries))
+        values += [title_value(text, toks, name, kind, []) for toks, kind in appositive]
+    return values
+
+
+_NOT_HOLDERS = frozenset({"new", "next", "current", "previous", "federal", "local", "state", "national", "whole"})
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
+_NOT_NAMES = frozenset(
+    """the a an this that these those it its he she they we i you his her their our my your monday tuesday
+    wednesday thursday friday saturday sunday january february march april june july august
+    september october november december however meanwhile despite although while when after before
+    since during""".split()
+)
+
+
+def _administrations(tokens: list[Token]) -> list[Value]:
+    """ "the Biden administration" names the head of an executive: a person in that role."""
+    values = []
+    for n in range(1, len(tokens)):
+        # lowercase "administration": "Atmospheric Administration" is an agency's name
+        # "government" is left out: "the Socialist government", "the Athens government"
+        if tokens[n].text.startswith("administration") and is_cap(tokens[n - 1]):
+            prev = tokens[n - 1]
+            if (
+                lx.country_of(prev.text)
+                or prev.word in lx.ORG_HEADS | lx.TITLE_MODIFIERS | _NOT_NAMES | _NOT_HOLDERS
+                or (n == 1 and prev.word in lx.TEMPORAL)
+            ):
+                continue
+            # "the former/incoming/next X administration" is not the one in office
+            temporal = n >= 2 and tokens[n - 2].word in lx.TEMPORAL | {
+                "previous",
+                "last",
+                "past",
+                "prior",
+                "next",
+                "new",
+            }
+            if n >= 2 and is_cap(tokens[n - 2]):
+                continue  # "Obama White House administration"-like runs: ambiguous, skip
+            values.append(
+                Value(
+                    "person",
+                    f"{prev.text} {tokens[n].word}",
+                    lx.fold(prev.word),
+                    (prev.start, tokens[n].start + len(tokens[n].word)),
+                    role="former" if temporal else "administration",
+                )
+            )
+    return values

@@ -1,0 +1,143 @@
+"""Figures with the noun they count, their unit and qualifier ("more than 50 people")."""
+
+from __future__ import annotations
+
+import re
+
+from claimcheck import lexicon as lx
+from claimcheck.types import Value
+from claimcheck.values.tokens import Token
+
+# --- numbers -----------------------------------------------------------------
+
+WORD_NUMBERS = {
+    w: n
+    for n, w in enumerate(
+        """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen""".split()
+    )
+}
+WORD_NUMBERS |= {
+    w: 10 * n
+    for n, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
+    if w != "_"
+}
+WORD_NUMBERS |= {"dozen": 12, "hundred": 100, "dozens": 24}
+SCALES = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
+# What a qualifier before a figure means: near it, above it, or below it.
+QUALIFIERS = {
+    "about": "about", "around": "about", "nearly": "about", "almost": "about", "roughly": "about",
+    "approximately": "about", "some": "about", "close to": "about", "an estimated": "about",
+    "estimated": "about", "over": "more", "more than": "more", "at least": "more", "upwards of": "more",
+    "as many as": "less", "up to": "less", "fewer than": "less", "less than": "less", "under": "less",
+}  # fmt: skip
+QUALIFIER = re.compile(r"(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.I)
+_WORDNUM = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+NUMBER = re.compile(
+    rf"(?<![\w.,/:#-])(?P<cur>[$€£¥])?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    rf"|(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))?\b)(?!(?:st|nd|rd|th)\b)(?![\w,]*\d)(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"  # noqa: E501 - a regex reads best on one line
+    rf"(?:\s?(?P<pct>%|percent|per cent)(?!\w))?",
+    re.I,
+)
+# Words between a number and its noun that do not change what is counted.
+SKIPPABLE = frozenset(
+    """more other additional new further extra of the more than largest biggest top people's""".split()
+)
+NOT_UNITS = frozenset("""of the a an and or to in on at by for with from as is are was were has have had""".split())
+
+
+def find(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[Value]:
+    values = []
+    for m in NUMBER.finditer(text):
+        s, e = m.start(), m.end()
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        raw = m.group("num")
+        lower = raw.lower()
+        if lower in {"one", "zero"} or (lower.isalpha() and not raw.islower() and not raw.istitle()):
+            continue
+        number = _parse_number(lower)
+        if number is None:
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", raw) and not m.group("scale"):
+            continue  # a bare year that the date rules did not take: leave it alone
+        if text[max(0, s - 4) : s].lower().endswith(("no. ", "no.")) or text[e : e + 1] in {":", "/"}:
+            continue
+        if _after_name(text, s) and not m.group("cur"):
+            continue  # "Route 52", "Flight 370", "Windows 7": a name, not a count
+        scale = (m.group("scale") or "").lower()
+        if scale in {"k", "m", "b"} and not m.group("cur"):
+            continue  # "5 m" is a distance far more often than five million
+        number *= SCALES.get(scale, 1)
+        if m.group("pct"):
+            unit = "percent"
+        elif m.group("cur"):
+            unit = CURRENCY[m.group("cur")]
+        else:
+            unit = _unit_after(text, e)
+            if not unit:
+                continue  # a number with nothing counted cannot be aligned across sources
+        qualifier = QUALIFIER.search(text[max(0, s - 20) : s])
+        values.append(
+            Value(
+                "number",
+                text[s:e].strip(),
+                _format_number(number),
+                (s, e),
+                role=unit,
+                parents=(QUALIFIERS[qualifier.group(1).lower()],) if qualifier else (),
+            )
+        )
+    return values
+
+
+def _after_name(text: str, start: int) -> bool:
+    """A capitalised word, not the sentence's first nor a qualifier ("About 20"), right before."""
+    m = re.search(r"(\S+)\s$", text[max(0, start - 25) : start])
+    if not m or not m.group(1)[:1].isupper() or m.group(1).lower() in QUALIFIERS:
+        return False
+    return bool(text[: start - len(m.group(0))].strip())
+
+
+def _parse_number(raw: str) -> float | None:
+    raw = raw.replace(",", "")
+    try:
+        return float(raw)
+    except ValueError:
+        pass
+    total = 0
+    for part in re.split(r"[- ]", raw):
+        if part not in WORD_NUMBERS:
+            return None
+        n = WORD_NUMBERS[part]
+        total = total * n if n == 100 and total else total + n
+    return float(total)
+
+
+def _format_number(n: float) -> str:
+    return str(int(n)) if n == int(n) else f"{n:g}"
+
+
+def _unit_after(text: str, end: int) -> str:
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text[end : end + 60])
+    for w in words[:3]:
+        lw = w.lower()
+        if lw in SKIPPABLE or lw in lx.DEMONYMS:  # "12 Somali pirates" counts pirates
+            continue
+        if lw in NOT_UNITS or w[0].isupper() or lw in lx.SPEECH_VERBS or lw.endswith("ly"):
+            return ""
+        unit = lx.singular(lw)
+        return unit[:-2] + "er" if unit.endswith("metre") else unit  # kilometres and kilometers agree
+    return ""

@@ -1,0 +1,93 @@
+"""Tokens of a claim, and its case restored so that names stand out."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from claimcheck import lexicon as lx
+
+# A word, an abbreviation like "U.S.", or one punctuation mark. A trailing full stop is
+# kept on the token and judged later (abbreviation or sentence end).
+TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?|\d[\d,.:]*\d|\d|[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # without a sentence-final full stop
+    start: int
+    end: int
+
+    @property
+    def word(self) -> str:
+        """Lowercased, without possessive or abbreviation dot, abbreviations expanded."""
+        w = self.text.lower().rstrip(".")
+        for poss in ("'s", "’s"):
+            if w.endswith(poss):
+                w = w[: -len(poss)]
+        return lx.ABBREVIATIONS.get(w, w)
+
+    @property
+    def capital(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def possessive(self) -> bool:
+        return self.text.lower().endswith(("'s", "’s"))
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens = []
+    for m in TOKEN.finditer(text):
+        t, s, e = m.group(), m.start(), m.end()
+        if t.endswith(".") and len(t) > 1 and t.count(".") == 1:
+            w = t[:-1].lower()
+            if w not in lx.ABBREVIATIONS and w not in lx.HONORIFICS and not (len(w) == 1 and t[0].isupper()):
+                tokens.append(Token(t[:-1], s, e - 1))
+                tokens.append(Token(".", e - 1, e))
+                continue
+        tokens.append(Token(t, s, e))
+    return tokens
+
+
+TITLE_CASE_WORD = re.compile(r"\b[A-Z][a-z]+(?:['’][a-z]+)?\b")
+LOWER_WORD = re.compile(r"\b[a-z]+\b")
+SENTENCE_START = re.compile(r"^([\W\d]*)([A-Z][a-z]+)\b(?=\s+[A-Z])")  # only when a capitalised word follows
+
+
+def restore_case(text: str, document_text: str) -> str:
+    """Lowercase ordinary words that are capitalised only by position, so that names stand out:
+    every word of a Title Case headline, and the first word of a sentence ("But Ross said").
+
+    A word counts as ordinary when the article uses it (or a word of the same stem) in
+    lowercase; names are written capitalised throughout. Lengths do not change.
+    """
+    lower = _lower_stems(document_text)
+
+    def fix(w: str) -> str:
+        return w[0].lower() + w[1:] if w.lower() in lower or lx.stem(w) in lower else w
+
+    words = TITLE_CASE_WORD.findall(text)
+    if len(words) >= 4 and sum(1 for w in LOWER_WORD.findall(text) if len(w) > 3) <= len(words) / 3:
+        return TITLE_CASE_WORD.sub(lambda m: fix(m.group()), text)  # a headline
+    return SENTENCE_START.sub(lambda m: m.group(1) + fix(m.group(2)), text, count=1)
+
+
+@functools.lru_cache(maxsize=64)
+def _lower_stems(document_text: str) -> frozenset[str]:
+    words = set(LOWER_WORD.findall(document_text))
+    return frozenset(words | {lx.stem(w) for w in words})
+
+
+def is_acronym(tokens: list[Token]) -> bool:
+    return (
+        len(tokens) == 1
+        and tokens[0].text.isupper()
+        and len(tokens[0].text.rstrip(".")) >= 2
+        and tokens[0].word not in lx.COUNTRY_ALIASES
+    )
+
+
+def is_cap(token: Token) -> bool:
+    return token.capital and token.text[0].isalpha()
