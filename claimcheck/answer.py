@@ -153,7 +153,7 @@ def _difference(c: Comparison) -> str:
 
 def _shown(v: Value) -> str:
     """A person's name without the title written before it: "Dong Jun", not "Defense Minister Dong Jun"."""
-    if v.kind in ("person", "name"):
+    if v.kind == "person":
         words = v.text.replace("’s", "").replace("'s", "").split()
         return " ".join(words[-len(v.normalized.split()) :])
     return v.text

@@ -39,10 +39,9 @@ class CheckConfig:
     # cosine from which a conflict whose every side two sources state counts as corroborated;
     # conflicts that are neither strong nor corroborated are reported at low severity
     corroborated_similarity: float = 0.45
-    # confidence a card needs to be shown at high, and at medium; below, it is folded away as
-    # low whatever its kind, so the severity an editor reads and the confidence agree
-    high_confidence: float = 0.6
-    medium_confidence: float = 0.4
+    # a severity model refitted with `claimcheck eval --fit-severity FILE`; None: the one that
+    # ships with claimcheck (data/severity.json)
+    severity_model: Path | None = None
     # cosine from which a query's match that shares no value with it still counts as
     # "related" (same topic) rather than being left out
     related_similarity: float = 0.45

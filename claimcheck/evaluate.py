@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,10 +14,12 @@ from typing import Any
 import numpy as np
 
 from claimcheck.config import CheckConfig
+from claimcheck.conflicts.severity import load_model
 from claimcheck.embed import Embedder
+from claimcheck.fitting import FitData, Row
 from claimcheck.ingest import read_documents
 from claimcheck.inject import INJECTION_KINDS, Injection, Mentions, inject_story
-from claimcheck.labelled import SHOWN, LabelledStory, score
+from claimcheck.labelled import SHOWN, LabelledStory, flags, matches, score
 from claimcheck.pipeline import check_documents, read_story
 from claimcheck.store import open_cache
 from claimcheck.stories import discover_stories
@@ -48,6 +50,23 @@ class Evaluation:
     noise_examples: dict[str, list[str]] = field(default_factory=dict)
     copies: list[dict[str, Any]] = field(default_factory=list)  # one per injected copy
     real: dict[str, Any] = field(default_factory=dict)  # the score on hand-labelled stories (labelled.py)
+    rows: list[Row] = field(default_factory=list)  # every conflict seen, for fitting the severity model
+    refit: dict[str, Any] = field(default_factory=dict)  # a model refitted on this evaluation, and its figures
+    labelled: tuple[LabelledStory, ...] = ()
+    severity_model: Path | None = None  # the model that graded the cards; None: claimcheck's own
+
+    def fit_data(self) -> FitData:
+        scored = {s.story for s in self.labelled} & set(self.noise)
+        return FitData(
+            tuple(self.rows),
+            tuple((c["story"], c["kind"]) for c in self.copies),
+            {
+                s.story: tuple(i.id for i in s.items if i.importance in SHOWN)
+                for s in self.labelled
+                if s.story in scored
+            },
+            {s.story: len(s.must_not_flag) for s in self.labelled if s.story in scored},
+        )
 
     def recall(self, kind: str | None = None, shown: bool = False) -> tuple[int, int]:
         """Injected copies caught, at any severity or (`shown`) at high/medium, of those made."""
@@ -125,8 +144,8 @@ def evaluate(
     """Noise and injection recall over `stories`; and, for those of them that `labelled`
     holds, the score of their untouched reports against the labels."""
     step = progress or (lambda stage, done, total: None)
-    result = Evaluation(tuple(kinds), seed, per_kind)
-    wanted = {s.story for s in labelled}
+    result = Evaluation(tuple(kinds), seed, per_kind, labelled=tuple(labelled), severity_model=config.severity_model)
+    wanted = {s.story: s for s in labelled}
     untouched: dict[str, Report] = {}
     memo_embedder = _memoized(embedder)
     with open_cache(config) as cache:  # unchanged articles are split and embedded once
@@ -142,12 +161,14 @@ def evaluate(
             baseline = check(story.documents)
             if story.id in wanted:
                 untouched[story.id] = baseline
+            result.rows += untouched_rows(story.id, baseline, wanted.get(story.id))
             loud = [c for c in baseline.conflicts if c.severity in ("high", "medium")]
             result.noise[story.id] = len(loud)
             result.noise_examples[story.id] = [f"[{c.severity}] {c.kind}: {c.summary}" for c in loud[:10]]
             known = {conflict_key(c) for c in baseline.conflicts}
             for documents, injection in inject_story(story.id, story.documents, story.mentions, kinds, per_kind, seed):
                 report = check(documents)
+                result.rows += injected_rows(story.id, report, known, injection, len(result.copies))
                 result.copies.append(
                     {
                         "story": story.id,
@@ -163,6 +184,35 @@ def evaluate(
     if labelled:
         result.real = score(labelled, untouched).as_dict()
     return result
+
+
+def untouched_rows(story: str, report: Report, labels: LabelledStory | None) -> list[Row]:
+    """The story's own conflicts: real where they report a labelled item, else taken as not."""
+    rows = []
+    for c in report.conflicts:
+        if labels is None:
+            rows.append(Row(story, "untouched", False, c.kind, dict(c.signals)))
+            continue
+        items = [i for i in labels.items if matches(c, i)]
+        flagged = tuple(n for n, pair in enumerate(labels.must_not_flag) if flags(c, pair))
+        reported = tuple(i.id for i in items if i.importance in SHOWN)
+        rows.append(Row(story, "labelled", bool(items), c.kind, dict(c.signals), items=reported, flags=flagged))
+    return rows
+
+
+def injected_rows(
+    story: str, report: Report, known: set[tuple[str, frozenset[str]]], injection: Injection, copy: int
+) -> list[Row]:
+    """What an injected copy adds: the injection caught (real), or a card elsewhere (not)."""
+    rows = []
+    for c in report.conflicts:
+        if conflict_key(c) in known:
+            continue  # the untouched story's own card, already a row
+        if _catches(c, injection):
+            rows.append(Row(story, "injected", True, c.kind, dict(c.signals), copy=copy))
+        elif not _touches(c, injection):
+            rows.append(Row(story, "false_flag", False, c.kind, dict(c.signals), copy=copy))
+    return rows
 
 
 def _memoized(embedder: Embedder) -> Embedder:
@@ -194,15 +244,16 @@ def _touches(conflict: Conflict, injection: Injection) -> set[int]:
 def is_hit(report: Report, injection: Injection, severities: Collection[str] = SEVERITIES) -> bool:
     """A conflict of the right kind, at one of `severities`, sets the injected value against a
     value other articles use."""
-    for c in report.conflicts:
-        if c.kind != injection.kind or c.severity not in severities:
-            continue
-        touched = _touches(c, injection)
-        if touched and any(
-            n not in touched and set(v.document_ids) - {injection.document_id} for n, v in enumerate(c.values)
-        ):
-            return True
-    return False
+    return any(c.severity in severities and _catches(c, injection) for c in report.conflicts)
+
+
+def _catches(conflict: Conflict, injection: Injection) -> bool:
+    if conflict.kind != injection.kind:
+        return False
+    touched = _touches(conflict, injection)
+    return bool(touched) and any(
+        n not in touched and set(v.document_ids) - {injection.document_id} for n, v in enumerate(conflict.values)
+    )
 
 
 def false_flags(report: Report, known: set[tuple[str, frozenset[str]]], injection: Injection) -> list[Conflict]:
@@ -284,7 +335,48 @@ def render_markdown(evaluation: Evaluation, command: str) -> str:
             f"{r['must_not_flag_hit']} of {r['must_not_flag']} |",
             "",
         ]
+    model = load_model(evaluation.severity_model)
+    used = str(evaluation.severity_model) if evaluation.severity_model else "claimcheck/data/severity.json"
+    lines += _held_out_table(f"Severity model: `{used}`, on stories held out of its fit", model.fitted)
+    if evaluation.refit:
+        lines += _held_out_table(
+            f"Severity model refitted on this evaluation: `{evaluation.refit['path']}`", evaluation.refit
+        )
     return "\n".join(lines) + "\n"
+
+
+def _held_out_table(title: str, fitted: Mapping[str, Any]) -> list[str]:
+    """A model's figures on stories its fit did not see (fitting.py): what the card grades earn
+    on news nobody tuned to, as near as one corpus can say."""
+    h = fitted.get("held_out")
+    if not isinstance(h, dict):
+        return [
+            f"## {title}",
+            "",
+            "No held-out figures: the model was not fitted by `claimcheck eval --fit-severity`.",
+            "",
+        ]
+    injections = h["injections_high_medium"]
+    per_kind = ", ".join(f"{k} {_pct(v)}" for k, v in injections.items() if k != "overall")
+    rows = h["rows"]
+    return [
+        f"## {title}",
+        "",
+        f"{h['folds']} folds by story; fitted on {sum(rows.values())} conflicts "
+        f"({rows['injected']} injected, {rows['false_flag']} false flags, {rows['labelled']} labelled, "
+        f"{rows['untouched']} untouched). Command: `{fitted.get('command', 'n/a')}`.",
+        "",
+        "| held out | result |",
+        "| --- | --- |",
+        f"| precision at high/medium, labelled stories | {_pct(h['precision_high_medium'])} "
+        f"(of {h['high_medium_conflicts']} cards) |",
+        f"| recall of high/medium-importance discrepancies, at high/medium | {_pct(h['recall_high_medium'])} |",
+        f"| must-not-flag pairs set apart at high/medium | {h['must_not_flag_hit']} of {h['must_not_flag']} |",
+        f"| injection recall at high/medium | {_pct(injections['overall'])} ({per_kind}) |",
+        f"| noise per untouched story, median / 90th percentile | {h['noise_median']} / {h['noise_p90']:.1f} |",
+        f"| false flags per injected copy | {_pct(h['false_flags_per_copy'])} |",
+        "",
+    ]
 
 
 def _pct(value: float | None) -> str:

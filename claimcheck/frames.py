@@ -22,18 +22,6 @@ NEGATIONS = frozenset({"not", "never", "n't", "no"})
 ARGUMENT_PREPOSITIONS = frozenset({"into", "onto", "with", "against"})
 # words a value passes through to reach its slot: a number's noun, a name's compound head
 PASS_THROUGH = frozenset({"nummod", "compound", "amod", "poss", "quantmod", "nmod", "appos", "det", "case"})
-ENTITY_KINDS = {  # NER labels that a person or name value cannot be
-    "ORG",
-    "NORP",
-    "GPE",
-    "LOC",
-    "FAC",
-    "EVENT",
-    "WORK_OF_ART",
-    "LAW",
-    "PRODUCT",
-    "LANGUAGE",
-}
 
 
 def frames(parsed: Parsed) -> tuple[list[Frame], dict[int, int]]:
@@ -49,19 +37,66 @@ def frames(parsed: Parsed) -> tuple[list[Frame], dict[int, int]]:
         if not (w.pos == "VERB" or w.head == n or (w.pos == "AUX" and w.dep in ("ROOT", "ccomp", "conj"))):
             continue
         kids = [parsed.words[k] for k in children.get(n, [])]
+        negated = any(k.dep == "neg" or k.lemma in NEGATIONS for k in kids)
+        # the active subject, and the object whether active or passive ("the quake killed
+        # people" and "people were killed" share the object)
+        subject = next((k.lemma for k in kids if k.dep == "nsubj"), "")
+        obj = next((k.lemma for k in kids if k.dep in ("dobj", "attr", "nsubjpass")), "")
+        if w.dep == "xcomp" and not subject:
+            # "he is expected to be indicted", "talks are set to resume": the event's argument
+            # is the governing verb's subject, its patient when the event is passive
+            head = children.get(w.head, [])
+            raised = next((parsed.words[k].lemma for k in head if parsed.words[k].dep in ("nsubj", "nsubjpass")), "")
+            if not any(k.dep == "auxpass" for k in kids):
+                subject = raised
+            elif not obj:
+                obj = raised
         index[n] = len(found)
         found.append(
             Frame(
                 predicate=w.lemma,
-                negated=any(k.dep == "neg" or k.lemma in NEGATIONS for k in kids),
-                # the active subject, and the object whether active or passive ("the quake
-                # killed people" and "people were killed" share the object)
-                subject=next((k.lemma for k in kids if k.dep == "nsubj"), ""),
-                object=next((k.lemma for k in kids if k.dep in ("dobj", "attr", "nsubjpass")), "")
-                or _prepositional_object(parsed, children, n),
+                negated=negated,
+                subject=subject,
+                object=obj or _prepositional_object(parsed, children, n),
+                status="not" if negated else _status(parsed, w, kids),
+                span=(w.start, w.end),
             )
         )
     return found, index
+
+
+# what makes an event expected, alleged or denied rather than reported as having happened
+MODALS = frozenset({"will", "would", "shall", "should", "may", "might", "could"})
+EXPECTING = frozenset(
+    """expect plan schedule set intend aim hope prepare due likely poised propose threaten vow pledge
+    promise seek want""".split()
+)
+ALLEGING = frozenset({"allege", "accuse", "suspect", "claim"})
+HEARSAY = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "apparently"})
+DENYING = frozenset({"deny", "reject", "dispute", "refute"})
+
+
+def _status(parsed: Parsed, w: Word, kids: Sequence[Word]) -> str:
+    """Not negated: expected ("will resume", "is expected to be indicted", "plans to"),
+    alleged ("allegedly took", "accused of taking"), denied ("denied taking"), or happened."""
+    if any(k.dep == "aux" and k.lemma in MODALS for k in kids):
+        return "expected"
+    if any(k.dep == "advmod" and k.lemma in HEARSAY for k in kids):
+        return "alleged"
+    head = parsed.words[w.head]
+    if w.dep == "pcomp" and head.dep == "prep":  # "accused of taking": through the preposition
+        head = parsed.words[head.head]
+    elif w.dep not in ("xcomp", "ccomp", "dobj"):
+        return "happened"
+    if head is w:
+        return "happened"
+    if head.lemma in EXPECTING and w.dep == "xcomp":
+        return "expected"
+    if head.lemma in ALLEGING:
+        return "alleged"
+    if head.lemma in DENYING:
+        return "denied"
+    return "happened"
 
 
 def _prepositional_object(parsed: Parsed, children: dict[int, list[int]], n: int) -> str:
@@ -76,9 +111,7 @@ def _prepositional_object(parsed: Parsed, children: dict[int, list[int]], n: int
 
 
 def attach(values: Sequence[Value], parsed: Parsed) -> tuple[list[Value], tuple[Frame, ...]]:
-    """Each value with its frame and slot (spans local to the parsed text); a name with no cue
-    that it is a person (no title, no "said") is dropped where NER reads it as an
-    organisation, a group, a place or a work."""
+    """Each value with its frame and slot (spans local to the parsed text)."""
     found, index = frames(parsed)
     out = []
     for v in values:
@@ -86,23 +119,11 @@ def attach(values: Sequence[Value], parsed: Parsed) -> tuple[list[Value], tuple[
         if not words:
             out.append(v)
             continue
-        if v.kind == "name" and _entity(parsed, v) in ENTITY_KINDS:
-            continue  # an uncued name that NER reads as "House Democrats", "Europe", "Chinese"
         inside = set(words)
         root = next((n for n in words if parsed.words[n].head not in inside or parsed.words[n].head == n), words[-1])
         frame, slot = _climb(parsed.words, root, index, v.kind)
         out.append(replace(v, frame=frame, slot=slot))
     return out, tuple(found)
-
-
-def _entity(parsed: Parsed, v: Value) -> str:
-    """The NER label of the entity that covers most of the value, "" when none does."""
-    best, label = 0, ""
-    for start, end, kind in parsed.entities:
-        overlap = min(end, v.span[1]) - max(start, v.span[0])
-        if overlap > best:
-            best, label = overlap, kind
-    return label if best * 2 >= v.span[1] - v.span[0] else ""
 
 
 def _climb(words: Sequence[Word], n: int, index: dict[int, int], kind: str) -> tuple[int, str]:
@@ -149,16 +170,19 @@ def contradicts(negated: Frame, other: Frame) -> bool:
     subject or object, and no argument that both name differently ("offered a deal" is not
     contradicted by "did not offer details", nor "checked into Betty Ford" by "never checked
     into Morningside")."""
-    shared = (negated.subject and negated.subject == other.subject) or (
-        negated.object and negated.object == other.object
-    )
+    return negated.negated and not other.negated and same_event(negated, other)
+
+
+def same_event(x: Frame, y: Frame) -> bool:
+    """The same or a synonymous predicate of the same subject or object, and no argument that
+    the two name differently: what two claims can state differently (happened, did not, is
+    expected, is alleged, is denied)."""
+    shared = (x.subject and x.subject == y.subject) or (x.object and x.object == y.object)
     return (
-        negated.negated
-        and not other.negated
-        and same_predicate(negated.predicate, other.predicate)
+        same_predicate(x.predicate, y.predicate)
         and bool(shared)
-        and not (negated.subject and other.subject and negated.subject != other.subject)
-        and not (negated.object and other.object and negated.object != other.object)
+        and not (x.subject and y.subject and x.subject != y.subject)
+        and not (x.object and y.object and x.object != y.object)
     )
 
 

@@ -13,6 +13,7 @@ crash or older process left behind is noticed and rebuilt rather than trusted.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -30,7 +31,7 @@ import numpy as np
 from claimcheck.ann import build_ivf, probes
 from claimcheck.config import CheckConfig
 from claimcheck.errors import ClaimcheckError, InputError, ModelError
-from claimcheck.types import Claim, Document, Value
+from claimcheck.types import Claim, Document, Frame, Value
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,13 @@ MIGRATIONS: list[str] = [
         parents text not null
     );
     create index claim_values_claim on claim_values(claim_id);
+    """,
+    # what each value is of, from the parse (frames.py): claims indexed before keep no frames
+    # and are compared as before, without slots; `index add` again gives them their frames
+    """
+    alter table claim_values add column frame integer not null default -1;
+    alter table claim_values add column slot text not null default '';
+    alter table claims add column frames text not null default '[]';
     """,
 ]
 
@@ -258,15 +266,34 @@ class ClaimIndex:
                 doc_row = cur.lastrowid
                 for position, claim in enumerate(claims):
                     cur = self._db.execute(
-                        "insert into claims (document_id, position, text, start, end, vector) "
-                        "values (?, ?, ?, ?, ?, ?)",
-                        (doc_row, position, claim.text, claim.span[0], claim.span[1], vectors[row].tobytes()),
+                        "insert into claims (document_id, position, text, start, end, vector, frames) "
+                        "values (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            doc_row,
+                            position,
+                            claim.text,
+                            claim.span[0],
+                            claim.span[1],
+                            vectors[row].tobytes(),
+                            json.dumps([dataclasses.astuple(f) for f in claim.frames]),
+                        ),
                     )
                     claim_row = int(cur.lastrowid or 0)
                     self._db.executemany(
-                        "insert into claim_values values (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "insert into claim_values (claim_id, kind, text, normalized, start, end, role, parents, "
+                        "frame, slot) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [
-                            (claim_row, v.kind, v.text, v.normalized, *v.span, v.role, json.dumps(v.parents))
+                            (
+                                claim_row,
+                                v.kind,
+                                v.text,
+                                v.normalized,
+                                *v.span,
+                                v.role,
+                                json.dumps(v.parents),
+                                v.frame,
+                                v.slot,
+                            )
                             for v in claim.values
                         ],
                     )
@@ -330,24 +357,33 @@ class ClaimIndex:
         values: dict[int, list[Value]] = {}
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
-            for claim_id, kind, text, norm, start, end, role, parents in self._db.execute(
-                f"select * from claim_values where claim_id in ({marks})", chunk
+            for claim_id, kind, text, norm, start, end, role, parents, frame, slot in self._db.execute(
+                "select claim_id, kind, text, normalized, start, end, role, parents, frame, slot "
+                f"from claim_values where claim_id in ({marks})",
+                chunk,
             ):
                 values.setdefault(claim_id, []).append(
-                    Value(kind, text, norm, (start, end), role, tuple(json.loads(parents)))
+                    Value(kind, text, norm, (start, end), role, tuple(json.loads(parents)), frame, slot)
                 )
             rows = self._db.execute(
-                f"""select c.id, c.position, c.text, c.start, c.end, s.name, d.name, d.path, d.title, d.source, d.url,
-                           d.published
+                f"""select c.id, c.position, c.text, c.start, c.end, c.frames, s.name, d.name, d.path, d.title,
+                           d.source, d.url, d.published
                     from claims c join documents d on d.id = c.document_id join stories s on s.id = d.story_id
                     where c.id in ({marks})""",
                 chunk,
             )
-            for cid, pos, text, start, end, story, name, path, title, source, url, published in rows:
+            for cid, pos, text, start, end, frames, story, name, path, title, source, url, published in rows:
                 document = Document(
                     name, path, "", title, source, url, dt.date.fromisoformat(published) if published else None
                 )
-                claim = Claim(f"{name}:{pos}", name, text, (start, end), tuple(sorted(values.get(cid, []), key=_order)))
+                claim = Claim(
+                    f"{name}:{pos}",
+                    name,
+                    text,
+                    (start, end),
+                    tuple(sorted(values.get(cid, []), key=_order)),
+                    frames=tuple(_frame(f) for f in json.loads(frames)),
+                )
                 found[cid] = StoredClaim(cid, story, document, claim)
         return found
 
@@ -516,6 +552,11 @@ class ClaimIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _frame(stored: list[Any]) -> Frame:
+    predicate, negated, subject, obj, status, span = stored
+    return Frame(predicate, bool(negated), subject, obj, status, (int(span[0]), int(span[1])))
 
 
 def _order(v: Value) -> tuple[tuple[int, int], str]:

@@ -19,8 +19,8 @@ from claimcheck.values.numbers import WORD_NUMBERS
 
 SHOWN = ("high", "medium")  # what an editor reads first; low cards are folded away
 IMPORTANCES = ("high", "medium", "low")
-# conflict kinds that can report a labelled kind: whether an event happened is read as
-# polarity until the detector has a status kind of its own
+# conflict kinds that can report a labelled kind: whether an event happened is both a
+# negation (polarity) and a status (expected, alleged, denied)
 READ_AS = {"status": {"status", "polarity"}, "polarity": {"polarity", "status"}}
 VALUE_SIMILARITY = 80  # rapidfuzz ratio from which two written values are one ("Dong Un" / "Adm. Dong Un")
 

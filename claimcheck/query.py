@@ -139,7 +139,7 @@ def query_claim(
     found = dict(pair for d in nearest for pair in per_document[d][:CLAIMS_PER_SOURCE])
     # Claims naming the query's people in those sources: a source's title for a person
     # decides a title question even in a sentence that is otherwise about something else.
-    people = [v.normalized for v in query.values if v.kind in ("person", "name")]
+    people = [v.normalized for v in query.values if v.kind == "person"]
     if people and nearest:
         extra = sorted(
             {cid for cid, name in index.people_in(nearest) if cid not in found and _names_one(people, name, config)}

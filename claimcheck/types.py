@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from claimcheck.config import CheckConfig
 
-VALUE_KINDS = ("person", "name", "title", "organisation", "place", "date", "number", "polarity", "quote")
+VALUE_KINDS = ("person", "title", "organisation", "place", "date", "number", "polarity", "status", "quote")
 CONFLICT_KINDS = (
     "person_name",
     "title",
@@ -20,9 +20,13 @@ CONFLICT_KINDS = (
     "place",
     "organisation",
     "polarity",
+    "status",
     "quote",
 )
 SEVERITIES = ("high", "medium", "low")
+# what a claim says of an event: it happened, it did not, it is expected or planned, it is
+# alleged (by someone the claim names or "reportedly"), it is denied
+STATUSES = ("happened", "not", "expected", "alleged", "denied")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,9 @@ class Frame:
     negated: bool  # "did not meet", "never resumed"
     subject: str  # lemma of its subject's head word: "hegseth", "talk"; "" when none
     object: str  # lemma of its direct object's head word; "" when none
+    # what the claim says of the event: one of STATUSES
+    status: str = "happened"
+    span: tuple[int, int] = (0, 0)  # the predicate word, document offsets
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +119,8 @@ class Conflict:
     subject: str  # whom or what the values describe: "Pete Hegseth", "people killed"
     values: tuple[ConflictValue, ...]  # majority first
     cluster_id: str | None = None  # None for story-wide entity checks
+    # the evidence the severity model weighed (conflicts/severity.py), name -> value
+    signals: tuple[tuple[str, float], ...] = ()
 
     @property
     def key(self) -> str:

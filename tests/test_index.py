@@ -181,6 +181,31 @@ def test_pending_migrations_are_applied_and_data_kept(
         assert "note" in [r[1] for r in index._db.execute("pragma table_info(stories)")]
 
 
+def test_an_index_from_before_frames_reads_on_and_new_claims_keep_theirs(
+    tmp_path: Path, seeds: Path, config: CheckConfig
+) -> None:
+    db = tmp_path / "old.db"
+    con = sqlite3.connect(db)
+    con.executescript(MIGRATIONS[0])
+    con.executescript(
+        """insert into meta values ('model', 'all-MiniLM-L6-v2'), ('dimension', '48');
+        insert into stories values (1, 'old', '/old', '2026-01-01');
+        insert into documents values (1, 1, 'a.txt', '/old/a.txt', 'x', null, null, null, null, '2026-01-01');
+        insert into claims values (1, 1, 0, 'Talks resumed on Friday.', 0, 24, zeroblob(192));
+        insert into claim_values values (1, 'date', 'Friday', '--fri', 16, 22, 'day', '[]');
+        pragma user_version = 1;"""
+    )
+    con.close()
+    with ClaimIndex(db) as index:
+        assert index.schema_version == len(MIGRATIONS)
+        old = index.fetch([1])[1].claim
+        assert old.frames == () and [(v.normalized, v.frame, v.slot) for v in old.values] == [("--fri", -1, "")]
+        add_to_index(index, [seeds], CheckConfig(model="all-MiniLM-L6-v2"), embedder=hashing_embedder)
+        fresh = [s.claim for s in index.fetch(range(2, index.count() + 1)).values()]
+        assert all(c.frames for c in fresh)  # each claim's predicates, for the query's same-fact checks
+        assert any(v.frame >= 0 and v.slot for c in fresh for v in c.values)
+
+
 def _synthetic(index: ClaimIndex, n: int, seed: int = 0) -> np.ndarray:
     """n claims in 40 topics, unit vectors: enough structure for inverted lists to work on."""
     rng = np.random.default_rng(seed)

@@ -45,9 +45,27 @@ def test_abbreviated_rank_and_appositive_title() -> None:
     }
 
 
-def test_uncued_capitalised_pair_is_only_a_name() -> None:
+def test_people_are_who_ner_recognises_or_a_title_marks() -> None:
+    # no title and no "said": NER's PERSON is what makes Michael Green a person
     vs = values_of("Experts like Michael Green point to the need for dialogue.")
-    assert [(v.kind, v.normalized) for v in vs] == [("name", "michael green")]
+    assert [(v.kind, v.normalized) for v in vs] == [("person", "michael green")]
+    # "said" cues a person, but NER reads a group of lawmakers and a continent: no person
+    vs = values_of("House Democrats said the bill would pass, and Europe agreed.")
+    assert not [v for v in vs if v.kind == "person"]
+    # a title outweighs NER: an admiral is a person whatever the entity label
+    assert [v.normalized for v in values_of("Adm. Dong Jun met him in Kuala Lumpur.", kind="person")] == ["dong jun"]
+
+
+def test_a_sentence_s_first_word_is_not_part_of_a_name_or_title() -> None:
+    # the parse tags "But" a conjunction: the title is the councilman's office alone
+    vs = values_of("But City Councilman Jumaane Williams said the shooting was wrong.", kind="title")
+    assert [(v.normalized, v.role) for v in vs] == [("city councilman", "jumaane williams")]
+    assert "though epstein" not in {v.normalized for v in values_of("Though Epstein said the offer was fair.")}
+
+
+def test_a_role_holder_is_a_person_not_a_group() -> None:
+    # "the Socialist administration" names a party, not a head of government
+    assert not values_of("The Socialist administration raised taxes on Monday.", kind="person")
 
 
 def test_administration_names_its_head() -> None:

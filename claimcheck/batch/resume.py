@@ -12,6 +12,7 @@ from pathlib import Path
 
 from claimcheck.batch.contract import FileAccount, StoryResult
 from claimcheck.config import CheckConfig
+from claimcheck.conflicts.severity import load_model
 from claimcheck.pipeline import STORY_FORMATS
 from claimcheck.stories import Story
 from claimcheck.types import Problem
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 def settings_key(config: CheckConfig) -> str:
     """What, besides the inputs, decides a story's report: the settings and the code."""
     settings = {k: v for k, v in dataclasses.asdict(config).items() if k != "cache_dir"}
+    # the severity model grades every card: a refitted file at the same path is another setting
+    model = json.dumps(load_model(config.severity_model).as_dict(), sort_keys=True)
+    settings["severity_model"] = hashlib.sha256(model.encode()).hexdigest()
     return json.dumps({"claimcheck": package_version("claimcheck"), **settings}, sort_keys=True, default=str)
 
 

@@ -68,15 +68,25 @@ class Shared:
     backend: Backend
     cache_dir: Path | None
     no_cache: bool
+    severity_model: Path | None
     quiet: bool
     verbose: int
 
     def config(self, default_model: str | None = None) -> CheckConfig:
         """`default_model` stands in when --model is not given (a claim index's own model)."""
+        if self.severity_model is not None:
+            from claimcheck.conflicts.severity import load_model
+            from claimcheck.errors import ClaimcheckError
+
+            try:  # a bad file stops here, named, rather than in every story
+                load_model(self.severity_model.resolve())
+            except ClaimcheckError as exc:
+                raise fail(str(exc)) from None
         return CheckConfig(
             model=self.model or default_model or DEFAULT_MODEL,
             cache_dir=None if self.no_cache else (self.cache_dir or default_cache_dir()),
             backend=Backend(self.backend).value,
+            severity_model=self.severity_model.resolve() if self.severity_model is not None else None,
         )
 
     def progress(self) -> Progress:
@@ -123,6 +133,19 @@ SHARED_OPTIONS = [
     ),
     _option(
         "no_cache", Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")], False
+    ),
+    _option(
+        "severity_model",
+        Annotated[
+            Optional[Path],  # noqa: UP045
+            typer.Option(
+                "--severity-model",
+                help="A severity model refitted with `claimcheck eval --fit-severity FILE` "
+                "(default: the one that ships with claimcheck).",
+                show_default=False,
+            ),
+        ],
+        None,
     ),
     _option("quiet", Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")], False),
     _option(

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from claimcheck.cli._app import Shared, command, fail
 from claimcheck.errors import ClaimcheckError
+
+if TYPE_CHECKING:
+    from claimcheck import evaluate as ev
+
+ROWS = "severity-rows.jsonl.gz"  # beside quality.md: every conflict the refit saw, with its signals
 
 
 @command(name="eval")
@@ -30,6 +35,16 @@ def evaluate_corpus(
             "--real",
             help="Hand-labelled real discrepancies of the corpus's stories, one <story>.json each "
             "(default: benchmarks/real/<corpus folder name> when it exists).",
+            show_default=False,
+        ),
+    ] = None,
+    fit_severity: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--fit-severity",
+            help="Refit the severity model on this evaluation and write it to FILE, with its figures on "
+            "stories held out of the fit (use it with --severity-model FILE; claimcheck's own is "
+            "claimcheck/data/severity.json).",
             show_default=False,
         ),
     ] = None,
@@ -72,7 +87,36 @@ def evaluate_corpus(
     finally:
         progress.close()
     command = "claimcheck eval " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["eval"] else "claimcheck eval"
+    if fit_severity is not None:
+        _refit(result, fit_severity, out / ROWS, command, shared.quiet)
     md, js = ev.write_results(result, out, command)
     typer.echo(md.read_text(encoding="utf-8"), nl=False)
     if not shared.quiet:
         typer.echo(f"wrote {md} and {js}", err=True)
+
+
+def _refit(result: ev.Evaluation, path: Path, rows: Path, command: str, quiet: bool) -> None:
+    import json
+
+    from claimcheck import fitting
+
+    data = result.fit_data()
+    if not any(r.real for r in data.rows) or all(r.real for r in data.rows):
+        raise fail("cannot fit the severity model: this evaluation saw only one kind of conflict; run more stories")
+    if not quiet:
+        typer.echo(
+            f"fitting the severity model on {len(data.rows)} conflicts ({fitting.FOLDS} folds by story)", err=True
+        )
+    try:
+        for folder in (path.parent, rows.parent):
+            folder.mkdir(parents=True, exist_ok=True)
+        fitting.write_rows(data, rows)  # what it is fitted on, to inspect
+        model, figures = fitting.fit(data, command)
+        path.write_text(json.dumps(model.as_dict(), indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"{path}: cannot write the severity model ({exc.strerror or exc}); choose another path") from None
+    except ValueError as exc:  # scikit-learn's: a fold with one kind of row
+        raise fail(f"cannot fit the severity model on this evaluation ({exc}); run more stories") from None
+    result.refit = {"path": str(path), "command": command, "held_out": figures}
+    if not quiet:
+        typer.echo(f"wrote {path}; measure with it: claimcheck eval ... --severity-model {path}", err=True)

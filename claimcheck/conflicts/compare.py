@@ -82,7 +82,7 @@ def person_link(a: str, b: str, config: CheckConfig) -> str | None:
 
 
 def _people(claim: Claim) -> list[Value]:
-    return [v for v in claim.values if v.kind in ("person", "name") and v.role != "former"]
+    return [v for v in claim.values if v.kind == "person" and v.role != "former"]
 
 
 def _compare_people(a: Claim, b: Claim, config: CheckConfig) -> Iterable[Comparison]:

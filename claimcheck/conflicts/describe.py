@@ -4,31 +4,43 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from claimcheck.types import ConflictValue, Evidence
+
+STATUS_WORDS = {
+    "negated": "it did not happen",
+    "expected": "it is expected or planned",
+    "alleged": "it is alleged",
+    "denied": "it is denied",
+}
 
 
 def describe(kind: str, subject: str, values: Sequence[ConflictValue], both: Sequence[str], internal: bool) -> str:
     """ "Title of Pete Hegseth: 3 sources say Secretary of War, 2 say Defense Secretary (…)": the
     fact disputed, then each value with how many sources state it, the outliers named."""
-    fact = _fact(values, skip=set(subject.lower().split())) if kind in ("number", "date", "place", "polarity") else ""
+    fact = (
+        _fact(values, skip=set(subject.lower().split()))
+        if kind in ("number", "date", "place", "polarity", "status")
+        else ""
+    )
     about = f" “{fact}”" if fact else ""
     label = {
         "number": f"Number of {subject} in{about}" if about else f"Number of {subject}",
         "date": f"Date of{about}" if about else "Date",
         "place": f"Place of{about}" if about else "Place",
         "polarity": f"Whether{about}" if about else "Whether it happened",
+        "status": f"Whether{about}" if about else "Whether it happened",
         "person_name": f"Name of {subject}",
         "title": f"Title of {subject}",
         "role_holder": f"Head of government of {subject}" if subject else "Head of government",
         "quote": f"Quote by {subject}" if subject else "Quote",
     }.get(kind, kind.replace("_", " ").capitalize())
     verb = {"person_name": "write", "role_holder": "name"}.get(kind, "say")
-    if kind == "polarity":
+    if kind in ("polarity", "status"):
 
         def shown(v: ConflictValue) -> str:
-            return f"it did not happen (“{v.value}”)" if v.normalized == "negated" else f"it happened (“{v.value}”)"
+            return f"{STATUS_WORDS.get(v.normalized, 'it happened')} (“{v.value}”)"
     else:
 
         def shown(v: ConflictValue) -> str:
@@ -73,21 +85,27 @@ NOT_FACT_WORDS = frozenset(
 def _fact(values: Sequence[ConflictValue], skip: set[str], most: int = 5) -> str:
     """The words the two sides' sentences share, in the order the majority's has them:
     what the disputed values are of ("House voted bill")."""
+    return " ".join(shared_words(values, skip)[:most])
+
+
+def shared_words(values: Sequence[ConflictValue], skip: Collection[str] = ()) -> list[str]:
+    """The content words that the first sentences of the two leading sides share, outside the
+    values themselves, in the order the majority's sentence has them."""
     if len(values) < 2 or not values[0].evidence or not values[1].evidence:
-        return ""
+        return []
     a, b = values[0].evidence[0], values[1].evidence[0]
 
-    def words(e: Evidence) -> list[tuple[str, int, int]]:
+    def words(e: Evidence) -> list[str]:
         span = (e.value_start - e.start, e.value_end - e.start)
         return [
-            (m.group(), m.start(), m.end())
+            m.group()
             for m in FACT_WORD.finditer(e.text)
-            if not (span[0] <= m.start() < span[1]) and m.group().lower() not in NOT_FACT_WORDS | skip
+            if not (span[0] <= m.start() < span[1]) and m.group().lower() not in ignored
         ]
 
-    other = {w.lower() for w, _, _ in words(b)}
-    shared = list(dict.fromkeys(w for w, _, _ in words(a) if w.lower() in other))
-    return " ".join(shared[:most])
+    ignored = NOT_FACT_WORDS | set(skip)
+    other = {w.lower() for w in words(b)}
+    return list(dict.fromkeys(w for w in words(a) if w.lower() in other))
 
 
 def _quote_difference(values: Sequence[ConflictValue]) -> str:

@@ -8,18 +8,6 @@ from dataclasses import dataclass
 
 from claimcheck.types import Claim, ConflictValue, Evidence, Value
 
-SEVERITY = {
-    "role_holder": "high",
-    "number": "high",
-    "date": "high",
-    "polarity": "medium",  # negation alignment is the least certain of the checks
-    "title": "medium",
-    "person_name": "medium",
-    "place": "medium",
-    "organisation": "medium",
-    "quote": "low",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Sighting:
@@ -27,19 +15,21 @@ class Sighting:
 
     value: Value
     claim: Claim
-    similarity: float = 1.0
+    similarity: float = 1.0  # the cosine of the pairing it was seen in
+    aligned: bool = True  # False: the pairing's alignment is itself uncertain (values in different slots, ...)
 
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """A conflict as one of the checks found it, before `settle` counts its sources and words it."""
+    """A conflict as one of the checks found it, before `settle` counts its sources, grades it and words it."""
 
     kind: str
-    severity: str  # the most it may be shown at
     subject: str
     values: tuple[ConflictValue, ...]
-    quality: float = 1.0  # how sure the alignment is: the mean similarity of its pairings
     cluster_id: str | None = None
+    # what the check saw beyond the values (how alike the sentences were, whether the parse
+    # put both values in one slot, ...): the signals conflicts/severity.py weighs
+    signals: tuple[tuple[str, float], ...] = ()
 
 
 def gather_values(sightings: Iterable[Sighting]) -> list[ConflictValue]:

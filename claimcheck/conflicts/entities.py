@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
-from claimcheck.conflicts.draft import SEVERITY, Draft, Sighting, cross_source, gather_values
+from claimcheck.conflicts.draft import Draft, Sighting, cross_source, gather_values
 from claimcheck.lexicon import offices_exclude, same_first_name
 from claimcheck.types import Claim, ConflictValue, Entity, EntityMention, Value
 
@@ -24,9 +24,9 @@ def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Draft
     past_or_future: set[str] = set()  # names the story calls former, late, -elect, incoming
     for claim in claims:
         for v in claim.values:
-            if v.kind in ("person", "name") and v.role == "former":
+            if v.kind == "person" and v.role == "former":
                 past_or_future.add(v.normalized)
-            elif v.kind in ("person", "name"):
+            elif v.kind == "person":
                 people.append(Sighting(v, claim))
             elif v.kind == "title":
                 titles.append(Sighting(v, claim))
@@ -46,7 +46,7 @@ def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Draft
 def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60) -> tuple[Entity, ...]:
     """People and organisations that two or more sources mention, with how each names and
     titles them: the editor's table of who is called what by whom."""
-    people = [Sighting(v, c) for c in claims for v in c.values if v.kind in ("person", "name")]
+    people = [Sighting(v, c) for c in claims for v in c.values if v.kind == "person"]
     titles_of: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (doc, holder) -> normalized -> text
     for c in claims:
         for v in c.values:
@@ -81,7 +81,6 @@ def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60
 def _link_people(people: list[Sighting], config: CheckConfig) -> list[list[Sighting]]:
     """Group mentions of one person: same name, a surname alone, or a near-identical spelling."""
     names = sorted({p.value.normalized for p in people})
-    cued = {p.value.normalized for p in people if p.value.kind == "person"}
     full = [n for n in names if " " in n]
     parent = {n: n for n in names}
 
@@ -105,15 +104,7 @@ def _link_people(people: list[Sighting], config: CheckConfig) -> list[list[Sight
     groups: dict[str, list[Sighting]] = defaultdict(list)
     for p in people:
         groups[find(p.value.normalized)].append(p)
-    # A group counts as a person if one mention is cued ("Adm.", "said", ...) or it holds
-    # two spellings of one name: capitalised pairs that differ by a letter or two are
-    # names far more often than anything else.
-    return [
-        g
-        for g in groups.values()
-        if any(p.value.normalized in cued for p in g)
-        or len({p.value.normalized for p in g if " " in p.value.normalized}) > 1
-    ]
+    return list(groups.values())
 
 
 def contains(a: str, b: str) -> bool:
@@ -168,9 +159,12 @@ def _name_conflicts(members: list[Sighting], config: CheckConfig) -> list[Draft]
     if not cross_source([set(v.document_ids) for v in values]):
         return []
     values = [ConflictValue(v.normalized.title(), v.normalized, v.document_ids, v.evidence) for v in values]
-    spelling_only = all(_skeleton(a) == _skeleton(b) for a, b in variants)
-    severity = "low" if spelling_only else SEVERITY["person_name"]
-    return [Draft("person_name", severity, values[0].value, tuple(values))]
+    signals = {
+        # "Mohammed"/"Mohamed": transliterations differ in vowels and doubled letters
+        "spelling_only": float(all(_skeleton(a) == _skeleton(b) for a, b in variants)),
+        "name_similarity": max(fuzz.ratio(a, b) for a, b in variants) / 100,
+    }
+    return [Draft("person_name", values[0].value, tuple(values), None, tuple(signals.items()))]
 
 
 def _holder_entity(entities: list[list[Sighting]]) -> dict[str, int]:
@@ -209,7 +203,6 @@ def _title_conflicts(entities: list[list[Sighting]], titles: list[Sighting]) -> 
         values = gather_values(support)
         if len(values) < 2 or not cross_source([set(v.document_ids) for v in values]):
             continue
-        severity = SEVERITY["title"]
         heads = {v.normalized.split()[-1] for v in values}
         if len(heads) > 1 and not any(offices_exclude(h, k) for h in heads for k in heads):
             continue  # offices one person can hold together: a representative who chairs a committee
@@ -219,11 +212,10 @@ def _title_conflicts(entities: list[list[Sighting]], titles: list[Sighting]) -> 
             outliers = _outliers(values)
             if outliers:
                 values = outliers
-            elif all(len(v.document_ids) == 1 for v in values):
-                severity = "low"
-            else:
+            elif not all(len(v.document_ids) == 1 for v in values):
                 continue
-        conflicts.append(Draft("title", severity, _display_name(entities[entity]), tuple(values)))
+        signals = {"different_offices": float(len(heads) > 1)}
+        conflicts.append(Draft("title", _display_name(entities[entity]), tuple(values), None, tuple(signals.items())))
     return conflicts
 
 
@@ -298,9 +290,7 @@ def _role_holder_conflicts(entities: list[list[Sighting]], titles: list[Sighting
         if len(all_docs) < 2 or not values:
             continue
         values = [ConflictValue(_role_label(v), v.normalized, v.document_ids, v.evidence) for v in values]
-        conflicts.append(
-            Draft("role_holder", SEVERITY["role_holder"], country.title() if country else "", tuple(values))
-        )
+        conflicts.append(Draft("role_holder", country.title() if country else "", tuple(values)))
     return conflicts
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
-from claimcheck.conflicts.draft import SEVERITY, Draft, Sighting, cross_source, gather_values
-from claimcheck.frames import contradicts, same_fact
+from claimcheck.conflicts.draft import Draft, Sighting, cross_source, gather_values
+from claimcheck.frames import contradicts, same_event, same_fact
 from claimcheck.lexicon import PLACE_LEVELS, SYNONYM_GROUPS, place_levels, stem
 from claimcheck.types import Claim, Cluster, Value
 
@@ -42,7 +42,8 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
             member = by_id[member_id]
             # weight < 1 marks an alignment that is itself uncertain
             for kind, subject, x, y, weight in compare(centre, member):
-                pairs[(kind, subject)].append((Sighting(x, centre, sim * weight), Sighting(y, member, sim * weight)))
+                aligned = weight >= 1.0
+                pairs[(kind, subject)].append((Sighting(x, centre, sim, aligned), Sighting(y, member, sim, aligned)))
                 cluster_of.setdefault((kind, subject), cluster.id)
     conflicts: list[Draft] = []
     for (kind, subject), disagreeing in pairs.items():
@@ -70,6 +71,7 @@ def compare(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]
             weight *= SLOT_MISMATCH
         yield kind, subject, x, y, weight
     yield from _compare_polarity(a, b)
+    yield from _compare_status(a, b)
     yield from _compare_quotes(a, b)
 
 
@@ -249,6 +251,22 @@ def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Val
                 yield "polarity", neg.role, pair[0], pair[1], weight
 
 
+def _compare_status(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
+    """An event one claim reports as expected, alleged or denied, and the other as having
+    happened: "is expected to be indicted" against "was indicted"."""
+    for x_claim, other in ((a, b), (b, a)):
+        for x in of(x_claim, "status"):
+            if not 0 <= x.frame < len(x_claim.frames):
+                continue
+            event = x_claim.frames[x.frame]
+            told = next((f for f in other.frames if f.status == "happened" and same_event(event, f)), None)
+            if told is None:
+                continue
+            start, end = told.span[0] - other.span[0], told.span[1] - other.span[0]
+            y = Value("status", other.text[start:end], "happened", told.span, role=x.role)
+            yield ("status", x.role, x, y, 1.0) if x_claim is a else ("status", x.role, y, x, 1.0)
+
+
 def synonyms(x: str, y: str) -> bool:
     return bool(SYNONYM_GROUPS.get(x, frozenset()) & SYNONYM_GROUPS.get(y, frozenset()))
 
@@ -313,16 +331,20 @@ def _build(
     docs_per_value = [set(v.document_ids) for v in values]
     if not cross_source(docs_per_value):
         return None
-    similarity = sum(s.similarity for s in sightings) / len(sightings)
-    severity = SEVERITY[kind]
-    # One weak pairing is a possibility, not a finding: strong similarity, or each side
-    # stated by two sources, is needed for the kind's own severity.
-    strong = max(s.similarity for s in sightings) >= config.strong_similarity
-    corroborated = (
-        sum(len(v.document_ids) >= 2 for v in values) >= 2
-        and max(s.similarity for s in sightings) >= config.corroborated_similarity
-    )
-    if not (strong or corroborated) or list_of_facts:
-        severity = "low"
+    best = max(s.similarity for s in sightings)
+    signals = {
+        "similarity": sum(s.similarity for s in sightings) / len(sightings),
+        "best_similarity": best,
+        # how many pairings the parse set in one slot of one predicate (the rest are weighed down)
+        "slot_agreement": sum(a.aligned for a, _ in pairs) / len(pairs),
+        "pairings": len(pairs),
+        # one weak pairing is a possibility, not a finding
+        "strong": float(best >= config.strong_similarity),
+        "corroborated": float(
+            sum(len(v.document_ids) >= 2 for v in values) >= 2 and best >= config.corroborated_similarity
+        ),
+        # four or more values for one subject are a list of facts, not one fact told two ways
+        "list_of_facts": float(list_of_facts),
+    }
     shown_subject = subject.title() if kind == "quote" else subject
-    return Draft(kind, severity, shown_subject, tuple(values), similarity, cluster_id)
+    return Draft(kind, shown_subject, tuple(values), cluster_id, tuple(signals.items()))

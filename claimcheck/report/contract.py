@@ -57,6 +57,7 @@ def _conflict_dict(c: Conflict, decision: Decision | None = None) -> dict[str, A
         "kind": c.kind,
         "severity": c.severity,
         "confidence": c.confidence,
+        "signals": dict(c.signals),
         "summary": c.summary,
         "subject": c.subject,
         "cluster": c.cluster_id,

@@ -6,31 +6,34 @@ from __future__ import annotations
 from dataclasses import replace
 
 from claimcheck.frames import attach
-from claimcheck.nlp import Parsed
-from claimcheck.types import Claim, Document, Frame, Value
-from claimcheck.values import dates, names, numbers, polarity, quotes
+from claimcheck.nlp import Parsed, parse
+from claimcheck.types import Claim, Document, Value
+from claimcheck.values import dates, names, numbers, polarity, quotes, status
 from claimcheck.values.tokens import restore_case, tokenize
 
 
 def extract_values(claim: Claim, document: Document | None = None, parsed: Parsed | None = None) -> Claim:
-    """Return the claim with its typed values (spans are document offsets) and, given its
-    parse, its frames and what each value is of."""
+    """Return the claim with its typed values (spans are document offsets), its frames and
+    what each value is of. `parsed` is the claim's parse; without it the claim is parsed
+    alone (batches parse many claims in one nlp.pipe: pipeline.documents_claims)."""
     published = document.published if document else None
     original = claim.text
+    if parsed is None:
+        parsed = parse([original])[0]
     text = restore_case(original, document.text) if document else original
     tokens = tokenize(text)
     values: list[Value] = []
-    values += names.find(text, tokens)
+    values += names.find(text, tokens, parsed)
     date_values = dates.find(text, published)
     values += date_values
     taken = [v.span for v in date_values]
     values += numbers.find(text, tokens, taken)
     values += polarity.find(tokens)
     values += quotes.find(text, [v for v in values if v.kind == "person"])
-    found: tuple[Frame, ...] = ()
-    if parsed is not None:
-        values, found = attach(values, parsed)
+    values, found = attach(values, parsed)
+    values += status.find(original, found)
     offset = claim.span[0]
+    found = tuple(replace(f, span=(f.span[0] + offset, f.span[1] + offset)) for f in found)
     shifted = tuple(
         replace(
             v,

@@ -6,32 +6,44 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from claimcheck import lexicon as lx
+from claimcheck.nlp import Parsed
 from claimcheck.types import Value
 from claimcheck.values.dates import MONTHS, WEEKDAYS
 from claimcheck.values.places import place_or_org
 from claimcheck.values.titles import appositive_titles, head_kind, org_prefixed_head, title_value, title_word
-from claimcheck.values.tokens import Token, is_acronym, is_cap
+from claimcheck.values.tokens import NOT_PEOPLE, Entities, Token, is_acronym, is_cap, label_of
 
 # --- names: people, titles, organisations, places ----------------------------
 
 
-def _runs(tokens: list[Token]) -> Iterable[tuple[int, int]]:
-    """Maximal runs of capitalised tokens, joined by "of", "de", "bin" ... between capitals."""
-    i, n = 0, len(tokens)
+# Parts of speech that no name, title or place begins with: a capital on "But", "Though",
+# "However" or "The" at a sentence's start is the sentence's, not a name's.
+CLOSED_CLASSES = frozenset({"CCONJ", "SCONJ", "DET", "PRON", "ADP", "AUX", "PART", "INTJ", "ADV"})
+
+
+def _runs(tokens: list[Token], closed: set[int]) -> Iterable[tuple[int, int]]:
+    """Maximal runs of capitalised tokens, joined by "of", "de", "bin" ... between capitals;
+    `closed` holds the starts of words the parse tags as function words."""
+    n = len(tokens)
+
+    def cap(k: int) -> bool:
+        return is_cap(tokens[k]) and tokens[k].start not in closed
+
+    i = 0
     while i < n:
-        if not is_cap(tokens[i]):
+        if not cap(i):
             i += 1
             continue
         j = i + 1
         while j < n:
             if _calendar_word(tokens, j):
                 break  # "sentenced Brian Nichols Saturday": the weekday is not part of the name
-            if (is_cap(tokens[j]) and not tokens[j - 1].possessive) or (
+            if (cap(j) and not tokens[j - 1].possessive) or (
                 tokens[j].word in ({"of", "for", "on", "the"} | lx.NAME_PARTICLES)
                 and j + 1 < n
                 and (
-                    is_cap(tokens[j + 1])  # "Democratic Republic of the Congo"
-                    or (tokens[j + 1].word == "the" and j + 2 < n and is_cap(tokens[j + 2]))
+                    cap(j + 1)  # "Democratic Republic of the Congo"
+                    or (tokens[j + 1].word == "the" and j + 2 < n and cap(j + 2))
                 )
                 and tokens[j + 1].word not in _CALENDAR  # "Busan on Monday" is two things
                 and not tokens[j - 1].possessive
@@ -50,15 +62,19 @@ def _calendar_word(tokens: list[Token], j: int) -> bool:
     return word in MONTHS and j + 1 < len(tokens) and tokens[j + 1].text[:1].isdigit()
 
 
-def find(text: str, tokens: list[Token]) -> list[Value]:
+def find(text: str, tokens: list[Token], parsed: Parsed) -> list[Value]:
+    """People, with their titles; places and organisations found on the way (places.py)."""
+    closed = {w.start for w in parsed.words if w.pos in CLOSED_CLASSES}
     values: list[Value] = []
-    for i, j in _runs(tokens):
-        values += _classify_run(text, tokens, i, j)
-    values += _administrations(tokens)
+    for i, j in _runs(tokens, closed):
+        values += _classify_run(text, tokens, i, j, parsed.entities)
+    values += _administrations(tokens, parsed.entities)
     return values
 
 
-def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]:
+def _classify_run(text: str, tokens: list[Token], i: int, j: int, entities: Entities) -> list[Value]:
+    """A run of capitalised words: a person (NER's PERSON, or a title or "said" to cue one)
+    with the titles and countries written with it, a place, an organisation, or nothing."""
     # Extend left over lowercase title words directly before the run: "defense Minister X",
     # "actress Jane Doe", "then-House Speaker".
     k = i
@@ -137,19 +153,27 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]
             name_tokens = name_tokens[:n]
             break
     values: list[Value] = []
+    run_label = label_of(entities, tokens[i].start, tokens[j - 1].end)
     if not name_tokens:
         # Titles alone ("the War Secretary") or a bare place/organisation.
         if not titles:
-            values += place_or_org(text, tokens, i, j)
+            values += place_or_org(text, tokens, i, j, run_label)
         return values
     name_text = text[name_tokens[0].start : name_tokens[-1].end]
     name_words = [t.word for t in name_tokens]
+    label = label_of(entities, name_tokens[0].start, name_tokens[-1].end)
     if name_words[0].endswith("s") and name_words[0][:-1] in lx.OFFICE_HEADS | lx.RANK_HEADS:
         return values  # "Presidents Trump and Xi": a plural title names no one person
     if any(w in lx.ORG_HEADS for w in name_words) or is_acronym(name_tokens):
-        return place_or_org(text, tokens, i, j)
-    if not cue:
-        place = place_or_org(text, tokens, i, j) or place_or_org(text, tokens, i, i + len(name_tokens))
+        return place_or_org(text, tokens, i, j, run_label)
+    if label in NOT_PEOPLE and not titles:
+        # NER reads an organisation, a group or a place ("House Democrats", "Europe"); a
+        # title before the name outweighs it ("Adm. Dong Jun" is a person whatever NER says)
+        return place_or_org(text, tokens, i, j, run_label) or place_or_org(text, tokens, i, i + len(name_tokens), label)
+    if not cue and label != "PERSON":
+        place = place_or_org(text, tokens, i, j, run_label) or place_or_org(
+            text, tokens, i, i + len(name_tokens), label
+        )
         if place:
             return place
         if any(w in lx.COUNTRY_ALIASES or w in lx.DEMONYMS for w in name_words):
@@ -167,9 +191,8 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]
     )
     appositive = appositive_titles(text, tokens, k, j)
     cue = cue or bool(appositive)
-    if len(name_tokens) > 4 or (not cue and len(name_tokens) < 2):
-        return values
-    if not cue and i == 0 and len(name_tokens) < 2:
+    # a person is what NER recognises as one, or what a title or "said" marks as one
+    if len(name_tokens) > 4 or not (cue or label == "PERSON"):
         return values
     name = lx.fold(" ".join(t.text for t in name_tokens).replace("’s", "").replace("'s", ""))
     name = " ".join(w for w in name.split() if w not in NAME_SUFFIXES)
@@ -179,7 +202,7 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int) -> list[Value]
     mention_start = words[0].start if (titles or cue) and k < i + len(words) else name_tokens[0].start
     values.append(
         Value(
-            "person" if cue else "name",
+            "person",
             text[mention_start : name_tokens[-1].end] if titles else name_text,
             name,
             (mention_start if titles else name_tokens[0].start, name_tokens[-1].end),
@@ -208,7 +231,7 @@ _NOT_NAMES = frozenset(
 )
 
 
-def _administrations(tokens: list[Token]) -> list[Value]:
+def _administrations(tokens: list[Token], entities: Entities) -> list[Value]:
     """ "the Biden administration" names the head of an executive: a person in that role."""
     values = []
     for n in range(1, len(tokens)):
@@ -218,6 +241,8 @@ def _administrations(tokens: list[Token]) -> list[Value]:
             prev = tokens[n - 1]
             if (
                 lx.country_of(prev.text)
+                # a role holder is a person: not "the Socialist administration", "the Athens one"
+                or label_of(entities, prev.start, prev.end) in NOT_PEOPLE
                 or prev.word in lx.ORG_HEADS | lx.TITLE_MODIFIERS | _NOT_NAMES | _NOT_HOLDERS
                 or (n == 1 and prev.word in lx.TEMPORAL)
             ):

@@ -91,3 +91,21 @@ def is_acronym(tokens: list[Token]) -> bool:
 
 def is_cap(token: Token) -> bool:
     return token.capital and token.text[0].isalpha()
+
+
+# NER labels of what a person is not: an organisation, a group ("House Democrats",
+# "Chinese"), a place, a building, an event, a work, a law, a product, a language
+NOT_PEOPLE = frozenset({"ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
+PLACES = frozenset({"GPE", "LOC", "FAC"})
+
+Entities = tuple[tuple[int, int, str], ...]  # (start, end, NER label), offsets in the claim
+
+
+def label_of(entities: Entities, start: int, end: int) -> str:
+    """The NER label of the entity that covers most of [start, end), "" when none covers half."""
+    best, label = 0, ""
+    for s, e, kind in entities:
+        overlap = min(e, end) - max(s, start)
+        if overlap > best:
+            best, label = overlap, kind
+    return label if best * 2 >= end - start else ""
