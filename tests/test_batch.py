@@ -97,7 +97,7 @@ def test_interrupted_run_resumes_where_it_stopped(
         return real_finish(prepared, *args)
 
     monkeypatch.setattr(pipeline, "finish_story", finish_then_ctrl_c)
-    code, err = run(str(root), "-o", str(out))
+    code, err = run(str(root), "-o", str(out), "--jobs", "1")  # in this process, where the patch is
     assert code == 130 and "--resume" in err
     info = json.loads((out / "run.json").read_text())
     assert not info["complete"]
@@ -114,7 +114,7 @@ def test_interrupted_run_resumes_where_it_stopped(
         "prepare_story",
         lambda story, config: prepared.append(story.name) or real_prepare(story, config),
     )
-    code, err = run(str(root), "-o", str(out), "--resume")
+    code, err = run(str(root), "-o", str(out), "--resume", "--jobs", "1")
     assert code == 0, err
     assert done not in prepared and len(prepared) == 2  # only what the interrupted run left
     info = json.loads((out / "run.json").read_text())
@@ -123,9 +123,9 @@ def test_interrupted_run_resumes_where_it_stopped(
 
     # nothing changed: nothing is checked; a changed file: only its story is
     prepared.clear()
-    assert run(str(root), "-o", str(out), "--resume")[0] == 0 and prepared == []
+    assert run(str(root), "-o", str(out), "--resume", "--jobs", "1")[0] == 0 and prepared == []
     write(root / "talks", "c.txt", "Defense Minister Dong Jun met his counterpart for talks in Vietnam.\n")
-    assert run(str(root), "-o", str(out), "--resume")[0] == 0 and prepared == ["talks"]
+    assert run(str(root), "-o", str(out), "--resume", "--jobs", "1")[0] == 0 and prepared == ["talks"]
 
 
 def test_a_failing_story_is_recorded_and_the_run_goes_on(
@@ -141,7 +141,7 @@ def test_a_failing_story_is_recorded_and_the_run_goes_on(
         return real_analyse(documents, claims, *args)
 
     monkeypatch.setattr(pipeline, "analyse", crash_on_quake)
-    code, err = run(str(root), "-o", str(out))
+    code, err = run(str(root), "-o", str(out), "--jobs", "1")  # in this process, where the patch is
     assert code == 0 and "empty" in err
     info = json.loads((out / "run.json").read_text())
     stories = {s["name"]: s for s in info["stories"]}

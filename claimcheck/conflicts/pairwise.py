@@ -179,12 +179,16 @@ def _place_clashes(a: Claim, b: Claim) -> Iterable[tuple[Value, Value, str]]:
     # "in Los Angeles" (California) while Kuala Lumpur and Malaysia agree.
     xs = [v for v in of(a, "place") if v.role in COMPARABLE_PLACES]
     ys = [v for v in of(b, "place") if v.role in COMPARABLE_PLACES]
+    if not xs or not ys:
+        return
     named_a = {v.normalized for v in of(a, "place")}
     named_b = {v.normalized for v in of(b, "place")}
+    where_b = [locative(b, y) for y in ys]  # read once, not once per place of the other claim
     for x in xs:
         if x.normalized in named_b:
             continue
-        aligned = [y for y in ys if (locative(a, x) and locative(b, y)) or same_slot(a, x, b, y)]
+        where_x = locative(a, x)
+        aligned = [y for y, w in zip(ys, where_b, strict=True) if (where_x and w) or same_slot(a, x, b, y)]
         clashes = [y for y in aligned if y.normalized not in named_a and _places_clash(x, y)]
         # "in New York" against "in Maine ... in the United States": the finer comparison
         # decides, so agreement only at a coarser level does not excuse the clash
