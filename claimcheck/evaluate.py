@@ -206,11 +206,11 @@ def injected_rows(
     """What an injected copy adds: the injection caught (real), or a card elsewhere (not)."""
     rows = []
     for c in report.conflicts:
-        if conflict_key(c) in known:
-            continue  # the untouched story's own card, already a row
+        # a catch is a row even when the untouched story has a card with the same values
+        # ("negated" against "affirmed" is every polarity card's pair)
         if _catches(c, injection):
             rows.append(Row(story, "injected", True, c.kind, dict(c.signals), copy=copy))
-        elif not _touches(c, injection):
+        elif conflict_key(c) not in known and not _touches(c, injection):
             rows.append(Row(story, "false_flag", False, c.kind, dict(c.signals), copy=copy))
     return rows
 

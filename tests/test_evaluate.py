@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from claimcheck.cli import app
 from claimcheck.config import CheckConfig
-from claimcheck.evaluate import Story, evaluate, false_flags, is_hit, load_corpus, render_markdown
+from claimcheck.evaluate import Story, evaluate, false_flags, injected_rows, is_hit, load_corpus, render_markdown
 from claimcheck.inject import Injection
 from claimcheck.types import Conflict, ConflictValue, Evidence, Report
 from tests.conftest import CountingEmbedder, hashing_embedder, write
@@ -73,6 +73,32 @@ def test_false_flags_are_new_loud_conflicts_away_from_the_injection() -> None:
     )
     known = {("date", frozenset({"2022", "2023"}))}
     assert false_flags(report(old, new_far, new_quiet, on_target), known, INJECTION) == [new_far]
+
+
+def test_fit_rows_keep_every_catch_and_only_new_cards_elsewhere() -> None:
+    polarity = Injection("s", "polarity", "b.txt", 10, 22, "resumed", "never resumed")
+    caught = conflict(
+        "polarity",
+        "low",
+        ("negated", ["b.txt"], [evidence("b.txt", 10, 22)]),
+        ("affirmed", ["a.txt"], [evidence("a.txt", 10, 17)]),
+    )
+    old = conflict(
+        "date", "low", ("2022", ["a.txt"], [evidence("a.txt", 0, 4)]), ("2023", ["c.txt"], [evidence("c.txt", 0, 4)])
+    )
+    new = conflict(
+        "place",
+        "low",
+        ("Rome", ["a.txt"], [evidence("a.txt", 70, 74)]),
+        ("Oslo", ["c.txt"], [evidence("c.txt", 70, 74)]),
+    )
+    # the untouched story has a polarity card too, with the same two values: the catch still counts
+    known = {("polarity", frozenset({"negated", "affirmed"})), ("date", frozenset({"2022", "2023"}))}
+    rows = injected_rows("s", report(caught, old, new), known, polarity, 7)
+    assert [(r.origin, r.real, r.kind, r.copy) for r in rows] == [
+        ("injected", True, "polarity", 7),
+        ("false_flag", False, "place", 7),
+    ]
 
 
 def two_stories(root: Path) -> None:
