@@ -6,6 +6,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from claimcheck.report.table import csv_text
 from claimcheck.types import VERDICTS, Answer, Comparison, Match, SourceAnswer, Value
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def answer_frame(answer: Answer) -> pd.DataFrame:
 
 
 def render_answer_csv(answer: Answer) -> str:
-    return str(answer_frame(answer).to_csv(index=False))
+    return csv_text(answer_frame(answer))
 
 
 def render_answer_table(answer: Answer, *, width: int | None = None, color: bool = False) -> str:

@@ -99,6 +99,28 @@ def test_html_escapes_article_text(report) -> None:  # type: ignore[no-untyped-d
     assert "mark" in page.names()
 
 
+def test_csv_cells_cannot_become_formulas(report) -> None:  # type: ignore[no-untyped-def]
+    from claimcheck.report.table import spreadsheet_safe
+
+    formula = '=HYPERLINK("http://evil.example","click") said the blast killed 12 people'
+    [c, *_] = report.conflicts
+    evidence = replace(c.values[0].evidence[0], text=formula)
+    hostile = replace(
+        report, conflicts=(replace(c, values=(replace(c.values[0], evidence=(evidence,)), *c.values[1:])),)
+    )
+    table = pd.read_csv(io.StringIO(render_csv(hostile)), keep_default_na=False)
+    assert table["evidence"][0] == "'" + formula  # shown as text by a spreadsheet
+    assert [spreadsheet_safe(s) for s in ("+1 555", "@SUM(A1)", "\tx", "-12", "+3.5", "12", 7)] == [
+        "'+1 555",
+        "'@SUM(A1)",
+        "'\tx",
+        "-12",  # a plain signed number is no formula
+        "+3.5",
+        "12",
+        7,
+    ]
+
+
 def test_html_page_parts(report) -> None:  # type: ignore[no-untyped-def]
     page = _Collector()
     page.feed(render_html(report))

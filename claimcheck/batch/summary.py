@@ -16,6 +16,7 @@ from claimcheck.batch.contract import STATUSES, BatchRun, StoryResult
 from claimcheck.batch.resume import package_version
 from claimcheck.config import CheckConfig
 from claimcheck.report import render_batch_index, write_atomic
+from claimcheck.report.table import csv_text
 from claimcheck.stories import Story
 from claimcheck.types import Problem
 
@@ -41,7 +42,7 @@ def write_summary(
     summary = run_dict(run, config, started_at, where, final)
     if final:
         frame = conflicts_table(output, ordered)
-        write_atomic(output / "conflicts.csv", frame.to_csv(index=False))
+        write_atomic(output / "conflicts.csv", csv_text(frame))
         write_atomic(output / "conflicts.parquet", lambda p: frame.to_parquet(p, index=False))
         write_atomic(output / "index.html", render_batch_index(summary))
     write_atomic(output / "run.json", json.dumps(summary, indent=2) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from claimcheck.report.contract import is_majority
@@ -58,4 +59,22 @@ def conflicts_frame(report: Report) -> pd.DataFrame:
 
 
 def render_csv(report: Report) -> str:
-    return str(conflicts_frame(report).to_csv(index=False))
+    return csv_text(conflicts_frame(report))
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,.]*")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """Article text is untrusted: a text cell that a spreadsheet would read as a formula gets
+    a leading apostrophe, which shows it as text; a plain signed number stays as it is."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The CSV of any table claimcheck writes, its text cells made safe to open in a spreadsheet."""
+    return str(frame.map(spreadsheet_safe).to_csv(index=False))
