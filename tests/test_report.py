@@ -17,6 +17,7 @@ from claimcheck.config import CheckConfig
 from claimcheck.decisions import decisions_json, read_decisions
 from claimcheck.errors import InputError
 from claimcheck.report import render_csv, render_html, render_json, schema
+from claimcheck.report.text import render_text
 from claimcheck.types import Decision
 from tests.conftest import hashing_embedder, write
 
@@ -119,6 +120,23 @@ def test_csv_cells_cannot_become_formulas(report) -> None:  # type: ignore[no-un
         "12",
         7,
     ]
+
+
+def test_bidi_controls_in_article_text_are_shown_not_obeyed(tmp_path: Path, config: CheckConfig) -> None:
+    write(
+        tmp_path, "a.txt", "Admiral Dong Jun said the talks went well in Malaysia, \u202eeman\u202c officials said.\n"
+    )
+    write(tmp_path, "b.txt", "Admiral Dong Un said the talks went well in Malaysia, officials said.\n")
+    found = scan([tmp_path], config, embedder=hashing_embedder)
+    html = render_html(found)
+    assert "\u202e" not in html and "\u202c" not in html
+    assert "\u202e" not in render_text(found)
+    assert "[U+202E]eman[U+202C]" in html
+    page = _Collector()
+    page.feed(html)
+    # the page's own code is untouched: it still matches the hash its policy allows
+    digest = base64.b64encode(hashlib.sha256(page.scripts[1].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in html
 
 
 def test_html_page_parts(report) -> None:  # type: ignore[no-untyped-def]

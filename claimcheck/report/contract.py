@@ -11,6 +11,11 @@ from claimcheck.version import __version__
 SCHEMA_VERSION = "1.1"
 
 
+# Bidirectional controls (U+202E reverses what follows) would make article text show other
+# than it is: what a person reads (the page, the terminal summary) shows each as its code point.
+BIDI_CONTROLS = {c: f"[U+{c:04X}]" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
 def to_dict(report: Report) -> dict[str, Any]:
     """The JSON contract: see claimcheck/data/report.schema.json."""
     claims_per_doc: dict[str, list[dict[str, Any]]] = {d.id: [] for d in report.documents}

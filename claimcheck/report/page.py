@@ -10,8 +10,16 @@ from typing import Any
 import jinja2
 
 from claimcheck.decisions import decision_dicts, dismissed, report_fingerprint
-from claimcheck.report.contract import to_dict
+from claimcheck.report.contract import BIDI_CONTROLS, to_dict
 from claimcheck.types import CONFLICT_KINDS, SEVERITIES, Report
+
+
+def visible_controls(value: object) -> object:
+    """What the page prints for a template value: text with its bidi controls made visible;
+    markup the renderer made itself (the page's script, its JSON state) as it is."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):  # markup has __html__
+        return value.translate(BIDI_CONTROLS)
+    return value
 
 
 @functools.cache
@@ -23,6 +31,7 @@ def _templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=visible_controls,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from claimcheck.report.contract import BIDI_CONTROLS
 from claimcheck.types import Report
 
 
@@ -17,4 +18,4 @@ def render_text(report: Report) -> str:
         lines.append(f"  [{c.severity:<6}] {c.kind:<12} {c.confidence:.2f}  {c.summary}")
     for p in report.problems:
         lines.append(f"  note: {p.path}: {p.message}")
-    return "\n".join(lines) + "\n"
+    return ("\n".join(lines) + "\n").translate(BIDI_CONTROLS)
