@@ -48,10 +48,22 @@ def read_documents(
     seen_ids: set[str] = set()
     for root, path in _expand(paths, problems):
         if path is None:
-            text = sys.stdin.read()
+            # bytes, decoded as files are: a Latin-1 pipe is read with a note, not a traceback
+            decoded, note = decode(sys.stdin.buffer.read())
+            text = decoded or ""
             found: list[Document] = [Document(id="-", path="-", text=text)] if text.strip() else []
-            if not found:
+            if decoded is None:
+                problems.append(Problem("-", f"standard input {note}; pipe in a text article"))
+            elif not found:
                 problems.append(Problem("-", "standard input is empty; nothing to scan from it"))
+            elif note:
+                problems.append(
+                    Problem(
+                        "-",
+                        "standard input is not UTF-8; read as Windows-1252/Latin-1 (pipe in UTF-8 to silence this)",
+                        skipped=False,
+                    )
+                )
         else:
             doc_id = path.name if root == path else path.relative_to(root).as_posix()
             found, file_problems = _read_file(path, doc_id, config)

@@ -108,10 +108,21 @@ def test_same_relative_path_in_two_folders_keeps_ids_unique(tmp_path: Path) -> N
 def test_stdin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import io
 
-    monkeypatch.setattr("sys.stdin", io.StringIO(ARTICLE))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(ARTICLE.encode())))
     write(tmp_path, "a.txt", ARTICLE.replace("twelve", "nine"))
     docs, problems = read_documents(["-", tmp_path])
     assert [d.id for d in docs] == ["-", "a.txt"] and problems == []
+
+
+def test_stdin_that_is_not_utf8_is_read_as_files_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("Café owner said 12 were hurt.\n".encode("cp1252"))))
+    [doc], [note] = read_documents(["-"])
+    assert doc.text.startswith("Café owner") and not note.skipped and "not UTF-8" in note.message
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\x00\x01binary")))
+    docs, [problem] = read_documents(["-"])
+    assert docs == [] and problem.skipped and "binary" in problem.message
 
 
 def test_a_headline_line_becomes_the_title_when_nothing_else_gives_one(tmp_path: Path) -> None:
