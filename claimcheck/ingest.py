@@ -159,7 +159,8 @@ def _read_file(path: Path, doc_id: str, config: CheckConfig) -> tuple[list[Docum
             Problem(
                 doc_id,
                 f"file is {size / 1e6:.1f} MB, over the {config.max_document_bytes / 1e6:.0f} MB "
-                "limit for one article; split it or raise --max-bytes",
+                "limit for one article (no news article is that long); if it holds several, put one "
+                "article per file, or one per line of a .jsonl file, which has no limit as a whole",
             )
         ]
     try:

@@ -91,6 +91,8 @@ def test_huge_file_is_reported(tmp_path: Path) -> None:
     docs, problems = read_documents([tmp_path], CheckConfig(max_document_bytes=1000))
     assert [d.id for d in docs] == ["small.txt"]
     assert "limit" in problems[0].message and problems[0].path == "big.txt"
+    # what to do is something the user can do: no command has a --max-bytes option
+    assert "--max-bytes" not in problems[0].message and ".jsonl" in problems[0].message
 
 
 def test_missing_path_raises(tmp_path: Path) -> None:
