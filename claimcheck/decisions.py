@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from pathlib import Path
 
 from claimcheck.errors import InputError
@@ -12,16 +13,26 @@ from claimcheck.types import REVIEW_STATUSES, Conflict, Decision, Report
 
 DECISIONS_FORMAT = "claimcheck-decisions-1"
 EXPORT_HINT = "use the JSON that the report page's Export decisions button saves"
+MAX_BYTES = 20_000_000  # a page's export of thousands of decisions is well under a megabyte
+
+log = logging.getLogger(__name__)
 
 
 def read_decisions(path: Path) -> dict[str, Decision]:
-    """Decisions exported from the HTML page ("Export decisions"), by conflict key."""
+    """Decisions exported from the HTML page ("Export decisions"), by conflict key; entries
+    that are not a decision are named in a warning and left out."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(
+                f"{path}: {path.stat().st_size / 1e6:.0f} MB is too large for a decisions file; {EXPORT_HINT}"
+            )
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: decisions file not found; export it from the report page first") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not a decisions file ({exc}); {EXPORT_HINT}") from None
+    except RecursionError:  # JSON nested thousands deep: no page writes that
+        raise InputError(f"{path}: not a decisions file (nested too deeply); {EXPORT_HINT}") from None
     if (
         not isinstance(data, dict)
         or data.get("format") != DECISIONS_FORMAT
@@ -29,9 +40,21 @@ def read_decisions(path: Path) -> dict[str, Decision]:
     ):
         raise InputError(f"{path}: not a claimcheck decisions file; {EXPORT_HINT}")
     out = {}
+    ignored = []
     for key, d in data["decisions"].items():
         if isinstance(d, dict) and d.get("status") in REVIEW_STATUSES:
             out[str(key)] = Decision(d["status"], str(d.get("note") or ""), str(d.get("summary") or ""))
+        else:
+            ignored.append(str(key))
+    if ignored:
+        log.warning(
+            "%s: %d decision(s) ignored, their status not one of %s: %s%s",
+            path,
+            len(ignored),
+            ", ".join(REVIEW_STATUSES),
+            ", ".join(ignored[:5]),
+            ", …" if len(ignored) > 5 else "",
+        )
     return out
 
 

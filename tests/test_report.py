@@ -171,6 +171,21 @@ def test_decisions_round_trip(report, tmp_path: Path) -> None:  # type: ignore[n
         read_decisions(bad)
 
 
+def test_hostile_decisions_files_are_named_and_what_is_ignored_is_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(InputError, match=r"deep\.json: not a decisions file \(nested too deeply\)"):
+        read_decisions(deep)
+    odd = tmp_path / "odd.json"
+    entries = {"k1": {"status": "dismissed"}, "k2": {"status": "maybe"}, "k3": "confirmed"}
+    odd.write_text(json.dumps({"format": "claimcheck-decisions-1", "decisions": entries}))
+    with caplog.at_level("WARNING"):
+        assert list(read_decisions(odd)) == ["k1"]
+    assert "odd.json: 2 decision(s) ignored" in caplog.text and "k2, k3" in caplog.text
+
+
 def test_csv_has_a_row_per_value(report) -> None:  # type: ignore[no-untyped-def]
     frame = pd.read_csv(io.StringIO(render_csv(report)))
     assert len(frame) == sum(len(c.values) for c in report.conflicts)
