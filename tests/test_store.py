@@ -69,3 +69,61 @@ def test_processes_creating_the_cache_at_once_all_get_it(tmp_path: Path) -> None
         for process in processes:
             process.join()
         assert [p.exitcode for p in processes] == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(bytes(range(256)) * 4000),  # random-looking bytes
+        lambda p: p.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000),  # a bad header
+        lambda p: p.write_text("not a database at all\n"),
+        lambda p: p.mkdir(),  # a folder where the file should be
+    ],
+)
+def test_a_damaged_cache_is_moved_aside_and_rebuilt(
+    tmp_path: Path, damage: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from claimcheck.config import CheckConfig
+    from claimcheck.store import open_cache
+
+    damage(tmp_path / "embeddings.sqlite")
+    with caplog.at_level("WARNING"), open_cache(CheckConfig(cache_dir=tmp_path)) as cache:
+        assert cache is not None
+        embed_texts(["The talks resumed."], CountingEmbedder(), "m", cache)
+    assert "moved to" in caplog.text and "started afresh" in caplog.text
+    assert len(list(tmp_path.glob("embeddings.sqlite.damaged-*"))) == 1
+    embedder = CountingEmbedder()
+    with open_cache(CheckConfig(cache_dir=tmp_path)) as cache:
+        embed_texts(["The talks resumed."], embedder, "m", cache)
+    assert embedder.texts == 0  # the new cache serves the next run
+
+
+def test_a_cache_that_fails_mid_run_is_given_up_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sqlite3
+
+    cache = EmbeddingCache(tmp_path)
+
+    class Full:
+        def execute(self, *args: Any) -> Any:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def executemany(self, *args: Any) -> Any:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *args: Any) -> None:
+            return None
+
+        def close(self) -> None:
+            return None
+
+    cache._db = Full()  # type: ignore[assignment]
+    embedder = CountingEmbedder()
+    with caplog.at_level("WARNING"):
+        vectors = embed_texts(["The talks resumed.", "They did not."], embedder, "m", cache)
+    assert vectors.shape[0] == 2 and embedder.texts == 2  # embedded anyway, nothing lost
+    assert caplog.text.count("goes on without it") == 1
