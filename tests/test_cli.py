@@ -61,6 +61,23 @@ def test_usage_and_input_errors_exit_2(tmp_path: Path, fake_model: CountingEmbed
     assert runner.invoke(app, ["scan", str(tmp_path), "--fail-on", "urgent"]).exit_code == 2
 
 
+def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(
+    tmp_path: Path, fake_model: CountingEmbedder
+) -> None:
+    folder = two_sources(tmp_path)
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a folder")
+    for args in (
+        ["scan", str(folder), "-o", str(in_the_way / "report.json"), "-q"],
+        ["batch", str(tmp_path), "-o", str(in_the_way), "-q", "--jobs", "1"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert str(in_the_way) in result.output and "cannot write there" in result.output
+        assert "Traceback" not in result.output
+    assert in_the_way.read_text() == "not a folder"  # nothing written over it
+
+
 def test_bad_files_are_named_and_the_scan_completes(tmp_path: Path, fake_model: CountingEmbedder) -> None:
     folder = two_sources(tmp_path)
     write(folder, "empty.txt", "")

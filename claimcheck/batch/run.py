@@ -19,7 +19,7 @@ from claimcheck.batch.summary import write_summary
 from claimcheck.config import CheckConfig
 from claimcheck.decisions import read_decisions
 from claimcheck.embed import Embedder
-from claimcheck.errors import InputError
+from claimcheck.errors import InputError, cannot_write
 from claimcheck.pipeline import StoryChecked
 from claimcheck.report import write_atomic
 from claimcheck.stories import Story, discover_stories
@@ -60,7 +60,10 @@ def run_batch(
             f"{root}: no story folders with articles (.txt, .md, .html, .json, .jsonl) found"
             + (f"; {len(unassigned)} other files" if unassigned else "")
         )
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, a read-only parent: before any story runs
+        raise cannot_write(output, exc) from None
     settings = settings_key(config)
     previous = previous_results(output) if resume else {}
     results: dict[str, StoryResult] = {}

@@ -100,7 +100,12 @@ def query(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        from claimcheck.report import write_atomic
+
+        try:
+            write_atomic(output, text)
+        except ClaimcheckError as exc:
+            raise fail(str(exc)) from None
         if not shared.quiet:
             typer.echo(f"wrote {output}", err=True)
 

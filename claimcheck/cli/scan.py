@@ -70,7 +70,10 @@ def scan(
     for problem in report.problems:
         typer.echo(f"claimcheck: {problem.path}: {problem.message}", err=True)
     for path, kind in targets:
-        write_report(report, path, kind)
+        try:
+            write_report(report, path, kind)
+        except ClaimcheckError as exc:
+            raise fail(str(exc)) from None
         if not shared.quiet:
             typer.echo(f"wrote {path}", err=True)
     if not targets:

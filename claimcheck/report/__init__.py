@@ -3,10 +3,12 @@ text; one registry, RENDERERS, that the CLI and batch both read; and the atomic 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
 
+from claimcheck.errors import cannot_write
 from claimcheck.report.contract import SCHEMA_VERSION, render_json, schema, to_dict
 from claimcheck.report.page import render_batch_index, render_html
 from claimcheck.report.table import conflicts_frame, render_csv
@@ -49,9 +51,9 @@ def write_atomic(path: Path, content: str | bytes | Callable[[Path], object]) ->
     """Write beside the target, then rename over it: an interrupted run never leaves half a
     report, and a reader sees the old file or the new one. `content` may be a function that
     writes a file at the path it is given (pandas' to_parquet)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, str):
             temp.write_text(content, encoding="utf-8")
         elif isinstance(content, bytes):
@@ -59,5 +61,8 @@ def write_atomic(path: Path, content: str | bytes | Callable[[Path], object]) ->
         else:
             content(temp)
         os.replace(temp, path)
+    except OSError as exc:  # nothing half-written: the target is untouched
+        raise cannot_write(path, exc) from None
     finally:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the folder itself could not be made or listed
+            temp.unlink(missing_ok=True)
