@@ -8,6 +8,7 @@ never dropped: every file under a root is accounted for.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from claimcheck.types import Problem
 MANIFEST = "stories.jsonl"
 # output names of a batch run itself; a story with one of these names gets a suffix
 RESERVED = {"index", "run", "conflicts"}
+SLUG_LENGTH = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +196,11 @@ def _with_slugs(stories: Sequence[tuple[str, tuple[Path, ...], Path | None]]) ->
     out = []
     for name, files, folder in stories:
         base = re.sub(r"[^A-Za-z0-9._-]+", "_", name.replace("/", "__")).strip("._") or "story"
+        if len(base) > SLUG_LENGTH:
+            # a file name has 255 bytes at most, and reports add ".html", "decisions-", a temp
+            # suffix: a long name is cut, and the cut kept apart from others by its hash
+            digest = hashlib.sha1(name.encode()).hexdigest()[:10]
+            base = f"{base[: SLUG_LENGTH - 11]}-{digest}"
         slug = base + "_" if base.lower() in RESERVED else base
         n = 1
         while slug.lower() in taken:

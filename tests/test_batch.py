@@ -231,3 +231,18 @@ def test_ctrl_c_while_the_summary_is_written_waits_for_it(
     info = json.loads((out / "run.json").read_text())
     assert info["complete"] and info["totals"]["done"] == 3  # the summary was written whole
     assert (out / "conflicts.parquet").is_file() and (out / "index.html").is_file()
+
+
+def test_a_long_story_name_gets_a_bounded_unique_report_name(tmp_path: Path, fake_model: CountingEmbedder) -> None:
+    root, out = tmp_path / "root", tmp_path / "out"
+    long_a, long_b = "a" * 200 + "-one" + "x" * 46, "a" * 200 + "-two" + "x" * 46  # 250 characters each
+    for name in (long_a, long_b):
+        write(root / name, "a.txt", "Admiral Dong Jun said the talks in Malaysia went well for both sides.\n")
+        write(root / name, "b.txt", "Admiral Dong Un said the talks in Malaysia went well for both sides.\n")
+    code, err = run(str(root), "-o", str(out), "--jobs", "1")
+    assert code == 0, err
+    info = json.loads((out / "run.json").read_text())
+    slugs = [s["slug"] for s in info["stories"]]
+    assert [s["status"] for s in info["stories"]] == ["done", "done"] and len(set(slugs)) == 2
+    assert all(len(s) <= 120 for s in slugs) and (out / "index.html").is_file()
+    assert all((out / f"{s}.html").is_file() for s in slugs)
