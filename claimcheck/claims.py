@@ -103,8 +103,26 @@ def _segmenter():  # type: ignore[no-untyped-def]
 INNER_STOP = re.compile(r"[.!?…]\S*\s+\S")
 
 
+# pysbd's time grows with the square of a text's length: a line longer than this (a whole
+# article pasted without line breaks) is cut at sentence ends first, and each piece segmented
+LONG_LINE = 4000
+SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z])")
+
+
+def _pieces(line: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    while len(line) - start > LONG_LINE:
+        found = SENTENCE_BREAK.search(line, start + LONG_LINE // 2, start + LONG_LINE)
+        cut = found.end() if found else start + LONG_LINE  # no sentence runs that long
+        yield start, cut
+        start = cut
+    yield start, len(line)
+
+
 def _segment(line: str) -> list[tuple[int, int]]:
     """pysbd sentences located in the line by search, so offsets are exact."""
+    if len(line) > LONG_LINE:
+        return [(a + s, a + e) for a, b in _pieces(line) for s, e in _segment(line[a:b])]
     if not INNER_STOP.search(line):
         start, end = _strip(line, 0, len(line))
         return [(start, end)] if end > start else []

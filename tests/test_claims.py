@@ -53,3 +53,13 @@ def test_is_claim_rejects_menus() -> None:
     assert not is_claim("Facebook X (Twitter) Instagram Pinterest")
     assert not is_claim("Home » U.S., China seek direct military communications")
     assert is_claim("The hotline was used through the 1980s and still connects Moscow and Washington.")
+
+
+def test_a_long_line_is_split_as_the_same_text_with_line_breaks() -> None:
+    # an article pasted as one line is cut at sentence ends before pysbd, whose time grows with
+    # the square of the length (benchmarks/long_line.py measures it); the claims are the same
+    sentences = [f"Officials said {n} people were hurt in Paris on Friday after the storm." for n in range(300)]
+    one_line = Document("a", "a", " ".join(sentences))
+    claims = extract_claims(one_line)
+    assert [c.text for c in claims] == sentences
+    assert all(one_line.text[c.span[0] : c.span[1]] == c.text for c in claims)
