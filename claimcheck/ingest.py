@@ -178,7 +178,9 @@ def _read_file(path: Path, doc_id: str, config: CheckConfig) -> tuple[list[Docum
     if suffix in HTML_SUFFIXES:
         text, meta = extract_html(text)
     else:
-        text, meta = split_front_matter(text)
+        text, meta, note = split_front_matter(text)
+        if note:
+            problems.append(Problem(doc_id, note, skipped=False))
     meta = {**meta, **_sidecar(path, problems, doc_id)}
     if suffix in TEXT_SUFFIXES and not meta.get("title") and (headline := headline_of(text)):
         meta["title"] = headline
@@ -224,18 +226,27 @@ def headline_of(text: str) -> str | None:
     return line
 
 
-def split_front_matter(text: str) -> tuple[str, dict[str, Any]]:
-    """Strip YAML front matter, keeping the body's offsets meaningful to the user."""
+def split_front_matter(text: str) -> tuple[str, dict[str, Any], str]:
+    """Strip YAML front matter, keeping the body's offsets meaningful to the user; the third
+    part says why a block that is there gave no metadata ("" when it did, or there is none)."""
     match = FRONT_MATTER.match(text)
     if not match:
-        return text, {}
+        return text, {}, ""
     try:
+        # safe_load: a "!!python/..." tag is refused, never run
         data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        return text, {}
+    except yaml.YAMLError as exc:
+        # nothing is lost: the block may be prose between two rules, so it stays article text
+        reason = str(exc).splitlines()[0]
+        return (
+            text,
+            {},
+            f"starts with a --- block that is not plain YAML front matter ({reason}); it gives no "
+            "title, source or date and is read as article text (write it as `key: value` lines)",
+        )
     if not isinstance(data, dict):
-        return text, {}
-    return text[match.end() :], data
+        return text, {}, ""  # prose between two rules, not metadata
+    return text[match.end() :], data, ""
 
 
 def extract_html(html: str) -> tuple[str, dict[str, Any]]:

@@ -139,3 +139,10 @@ def test_a_headline_line_becomes_the_title_when_nothing_else_gives_one(tmp_path:
     assert docs["b.txt"].title is None  # a sentence, not a headline
     assert docs["c.md"].title == "From the front matter"
     assert docs["d.txt"].title is None and docs["e.txt"].title is None
+
+
+def test_front_matter_that_is_not_plain_yaml_is_named_not_dropped(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "---\ntitle: !!python/object/apply:os.system ['echo hi']\n---\n" + ARTICLE)
+    [doc], [note] = read_documents([tmp_path])
+    assert not note.skipped and note.path == "a.md" and "not plain YAML front matter" in note.message
+    assert ARTICLE.strip() in doc.text  # the article is all there; the tag was never run
