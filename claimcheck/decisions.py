@@ -22,10 +22,8 @@ def read_decisions(path: Path) -> dict[str, Decision]:
     """Decisions exported from the HTML page ("Export decisions"), by conflict key; entries
     that are not a decision are named in a warning and left out."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(
-                f"{path}: {path.stat().st_size / 1e6:.0f} MB is too large for a decisions file; {EXPORT_HINT}"
-            )
+        if (size := path.stat().st_size) > MAX_BYTES:
+            raise InputError(f"{path}: {size / 1e6:.0f} MB is too large for a decisions file; {EXPORT_HINT}")
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: decisions file not found; export it from the report page first") from None

@@ -72,8 +72,7 @@ class FitData:
 
 def features(rows: Sequence[Row]) -> list[str]:
     """The signals every row has, in a fixed order; "held_low" is a rule, not evidence."""
-    names = sorted({k for r in rows for k in r.signals} - {"held_low"})
-    return names
+    return sorted({k for r in rows for k in r.signals} - {"held_low"})
 
 
 def _matrix(rows: Sequence[Row], names: Sequence[str]) -> np.ndarray:
