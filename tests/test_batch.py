@@ -246,3 +246,77 @@ def test_a_long_story_name_gets_a_bounded_unique_report_name(tmp_path: Path, fak
     assert [s["status"] for s in info["stories"]] == ["done", "done"] and len(set(slugs)) == 2
     assert all(len(s) <= 120 for s in slugs) and (out / "index.html").is_file()
     assert all((out / f"{s}.html").is_file() for s in slugs)
+
+
+# a batch run as a user runs it, in its own process, with the hashing embedder
+BATCH_SCRIPT = """
+import sys
+import claimcheck.embed
+from tests.conftest import hashing_embedder
+claimcheck.embed.load_embedder = lambda model, batch_size=64, backend="onnx": hashing_embedder
+from claimcheck.cli import main
+sys.argv = ["claimcheck", "batch", *sys.argv[1:]]
+main()
+"""
+
+
+def _children(pid: int) -> set[int]:
+    """Every live process below `pid` (Linux /proc), so that none can slip away unseen."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux's /proc")
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_workers_die_with_a_killed_batch(tmp_path: Path, how: signal.Signals) -> None:
+    import subprocess
+    import sys
+    import time
+
+    root, out = tmp_path / "root", tmp_path / "out"
+    for n in range(40):
+        for source in "abc":
+            write(root / f"story{n:02}", f"{source}.txt", f"Admiral Dong Jun said {n} talks in Malaysia went well.\n")
+    batch = subprocess.Popen(
+        [sys.executable, "-c", BATCH_SCRIPT, str(root), "-o", str(out), "--jobs", "2", "--no-cache", "-q"],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(out.glob("story*.json")):  # under way: a story written
+        workers |= _children(batch.pid)
+        time.sleep(0.05)
+    workers |= _children(batch.pid)
+    assert batch.poll() is None and len(workers) >= 3  # the forkserver and its two workers
+    batch.send_signal(how)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.2)
+    assert not [p for p in workers if _alive(p)]  # before the batch is reaped: a zombie holds its pipes
+    _, err = batch.communicate(timeout=60)
+    if how == signal.SIGTERM:  # stopped as Ctrl-C stops it: recorded, to be resumed
+        assert batch.returncode == 130 and "--resume" in err and "Traceback" not in err
+        info = json.loads((out / "run.json").read_text())
+        assert "interrupted" in {s["status"] for s in info["stories"]}

@@ -95,14 +95,16 @@ class BatchRun:
 
 
 @contextlib.contextmanager
-def sigint_handled_by(handler: Any) -> Iterator[None]:
-    """Ctrl-C (SIGINT) goes to `handler` (a function or signal.SIG_IGN) inside the block; in
-    a thread other than the main one, which cannot set handlers, nothing changes."""
+def sigint_handled_by(handler: Any, signals: tuple[int, ...] = (signal.SIGINT,)) -> Iterator[None]:
+    """Ctrl-C (SIGINT), or each of `signals`, goes to `handler` (a function or signal.SIG_IGN)
+    inside the block; in a thread other than the main one, which cannot set handlers, nothing
+    changes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, handler)
+    previous = {number: signal.signal(number, handler) for number in signals}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, before in previous.items():
+            signal.signal(number, before)

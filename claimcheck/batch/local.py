@@ -6,10 +6,13 @@ call per story (ECB+: 68 s per story against 55 s in one call)."""
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +25,8 @@ from claimcheck.store import open_cache
 
 # Claims embedded per encoder call.
 EMBED_CHUNK = 4096
+# How often a worker checks that its batch is still there (seconds).
+PARENT_POLL_S = 1.0
 
 
 def run_local(
@@ -99,7 +104,39 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
 
     # forkserver: workers start clean, without this process's model, threads or open files
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_exit_with,
+        initargs=(os.getpid(),),
+    )
+
+
+def _exit_with(parent: int) -> None:
+    """Make this worker exit once the batch that started it is gone. A worker waits on a
+    queue whose writing end it holds itself, so a batch killed with -9 would leave it
+    re-parented and alive for good, holding its memory (some 200 MB) and the output pipe."""
+    server = os.getppid()  # the forkserver, which exits when the batch does
+
+    def watch() -> None:
+        while not _gone(parent) and os.getppid() == server:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="claimcheck-parent-watch", daemon=True).start()
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # its number now belongs to another user's process
+        return True
+    try:  # killed but not yet reaped by what started it (a zombie), it still holds its pipes
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in {"Z", "X"}
+    except (OSError, IndexError):  # no /proc (macOS): the signal test above is all there is
+        return False
 
 
 class _Inline:

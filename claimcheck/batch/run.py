@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import signal
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -123,9 +124,10 @@ def run_batch(
             results[story.name] = StoryResult(
                 story.name, story.slug, "interrupted", "", reason="not run: the batch was interrupted"
             )
-    # the summary, which --resume reads, is written whole even when Ctrl-C lands meanwhile
+    # the summary, which --resume reads, is written whole even when Ctrl-C or a `kill` lands
+    # meanwhile; the run then says it was interrupted
     caught: list[int] = []
-    with sigint_handled_by(lambda number, frame: caught.append(number)):
+    with sigint_handled_by(lambda number, frame: caught.append(number), (signal.SIGINT, signal.SIGTERM)):
         run = write_summary(output, root, config, stories, results, unassigned, started_at, started, where, final=True)
     return replace(run, interrupted=interrupted or bool(caught))
 
