@@ -120,9 +120,20 @@ class StoryInfo:
 class ClaimIndex:
     """Not a dataclass: it owns a database connection and an optional ANN index."""
 
-    def __init__(self, path: str | Path, *, timeout: float = 60.0, ann_min_claims: int | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        timeout: float = 60.0,
+        ann_min_claims: int | None = None,
+        read_only: bool = False,
+    ) -> None:
+        """`read_only` opens it for queries: no write is tried, so an index in a folder this
+        user cannot write (or on a read-only mount) is searched all the same. Opened to be
+        written, a file index is checked for damage first, so that nothing is added to one."""
         self.path = str(path)
         self.memory = self.path == ":memory:"
+        self.read_only = read_only and not self.memory
         self.ann_min_claims = CheckConfig().ann_min_claims if ann_min_claims is None else ann_min_claims
         self._ann: _Ann | None = None  # the approximate index as this process last saw it
         self._exact: tuple[str | None, str | None, np.ndarray, np.ndarray] | None = (
@@ -135,15 +146,52 @@ class ClaimIndex:
             if not target.parent.exists():
                 raise InputError(f"{target}: the folder {target.parent} does not exist; create it first")
         try:
-            # isolation_level None: transactions are begun explicitly, so a writer can take the
-            # write lock up front (BEGIN IMMEDIATE) instead of failing halfway through
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            if self.read_only:
+                self._db = self._connect_read_only(timeout)
+                if self.schema_version < len(MIGRATIONS):  # an older index: upgrading it once is a write
+                    self._db.close()
+                    self.read_only = False
+            if not self.read_only:
+                # isolation_level None: transactions are begun explicitly, so a writer can take the
+                # write lock up front (BEGIN IMMEDIATE) instead of failing halfway through
+                self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+                if not self.memory:
+                    self._db.execute("pragma journal_mode = wal")  # readers go on while one process writes
+                    self._refuse_damaged()
             self._db.execute("pragma foreign_keys = on")
-            if not self.memory:
-                self._db.execute("pragma journal_mode = wal")  # readers go on while one process writes
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise _database_error(self.path, exc) from None
+            raise database_error(self.path, exc) from None
+
+    def _connect_read_only(self, timeout: float) -> sqlite3.Connection:
+        uri = Path(self.path).resolve().as_uri()
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
+        try:
+            db.execute("pragma user_version").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "unable to open" not in str(exc):
+                raise
+            # a WAL index whose shared-memory file is gone cannot be read where that file
+            # cannot be made again (a folder this user cannot write); nothing can be writing
+            # to it there either, so it is read as a file that does not change
+            db.close()
+            db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout, isolation_level=None)
+        return db
+
+    def _refuse_damaged(self) -> None:
+        """SQLite's quick check (every page read once, a fraction of what embedding costs):
+        claims added to a damaged index would be lost with it."""
+        problems = self.integrity(quick=True)
+        if problems:
+            raise InputError(
+                f"{self.path}: damaged ({problems[0]}); nothing was written to it. Move it aside and rebuild "
+                "it with `claimcheck index add FOLDER --db` on its stories"
+            )
+
+    def integrity(self, *, quick: bool = False) -> list[str]:
+        """What SQLite's integrity check finds wrong with the file; empty when it is sound."""
+        rows = self._db.execute("pragma quick_check" if quick else "pragma integrity_check").fetchall()
+        return [str(r[0]) for r in rows if r[0] != "ok"]
 
     # --- schema -------------------------------------------------------------------
 
@@ -177,7 +225,7 @@ class ClaimIndex:
         try:
             self._db.execute("begin immediate")
         except sqlite3.OperationalError as exc:
-            raise _database_error(self.path, exc) from None
+            raise database_error(self.path, exc) from None
         try:
             yield
         except BaseException:
@@ -186,7 +234,7 @@ class ClaimIndex:
         try:
             self._db.execute("commit")
         except sqlite3.DatabaseError as exc:
-            raise _database_error(self.path, exc) from None
+            raise database_error(self.path, exc) from None
 
     def _meta(self, key: str) -> str | None:
         row = self._db.execute("select value from meta where key = ?", (key,)).fetchone()
@@ -480,7 +528,7 @@ class ClaimIndex:
             generation = self._meta("generation") or ""
             count = self.count()
             if count < self.ann_min_claims:
-                if not self.memory and self.ann_path.exists():
+                if not self.memory and not self.read_only and self.ann_path.exists():
                     self.ann_path.unlink()
                 self._ann = None
                 return None
@@ -505,7 +553,7 @@ class ClaimIndex:
             self._ann = _Ann(generation, index, trained, ids)
         finally:
             self._db.execute("commit")
-        if not self.memory:
+        if not self.memory and not self.read_only:  # a query leaves it for the next `index add`
             try:
                 self._save_ann(self._ann)
             except OSError as exc:  # a read-only folder: search works, the next process rebuilds again
@@ -568,7 +616,8 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[i : i + size]
 
 
-def _database_error(path: str, exc: sqlite3.DatabaseError) -> ClaimcheckError:
+def database_error(path: str, exc: sqlite3.DatabaseError) -> ClaimcheckError:
+    """What went wrong with the index at `path`, and what to do, for the user."""
     text = str(exc)
     if "locked" in text or "busy" in text:
         return ClaimcheckError(
@@ -577,7 +626,9 @@ def _database_error(path: str, exc: sqlite3.DatabaseError) -> ClaimcheckError:
         )
     if "not a database" in text or "malformed" in text or "disk image" in text:
         return InputError(
-            f"{path}: not a readable claimcheck index ({text}); pass another --db, or delete the file and "
-            "rebuild it with `claimcheck index add`"
+            f"{path}: not a readable claimcheck index ({text}); pass another --db, or move the file aside and "
+            "rebuild it with `claimcheck index add FOLDER --db` on its stories"
         )
+    if "readonly" in text or "read-only" in text:
+        return InputError(f"{path}: cannot be written here ({text}); `index add` and `index rm` need write access")
     return ClaimcheckError(f"{path}: {text}")

@@ -136,7 +136,7 @@ def test_another_model_is_refused(tmp_path: Path, seeds: Path, config: CheckConf
 
 def test_damaged_foreign_newer_and_busy_databases_are_named(tmp_path: Path) -> None:
     junk = write(tmp_path, "junk.db", b"\x00\x01 this is not sqlite" * 100)
-    with pytest.raises(InputError, match=r"junk\.db: not a readable claimcheck index.*delete the file"):
+    with pytest.raises(InputError, match=r"junk\.db: not a readable claimcheck index.*move the file aside"):
         ClaimIndex(junk)
     foreign = tmp_path / "foreign.db"
     con = sqlite3.connect(foreign)

@@ -155,3 +155,43 @@ def test_stories_in_names_stories_and_reports_loose_files(tmp_path: Path) -> Non
     assert [s.name for s in stories] == ["all"] and len(stories[0].files) == 2
     with pytest.raises(Exception, match="two stories would be called 'a'"):
         stories_in([tmp_path / "root" / "a", tmp_path / "root" / "a"])
+
+
+def _damage(db: Path) -> None:
+    """What a failing disk or a stray write does: a few 64-byte chunks past the first page."""
+    data = bytearray(db.read_bytes())
+    page = 4096
+    assert len(data) > 4 * page
+    for at in range(page + 40, len(data) - 64, 3 * page):
+        data[at : at + 64] = b"\xa5" * 64
+    db.write_bytes(bytes(data))
+
+
+def test_a_damaged_index_is_named_and_never_written(tmp_path: Path, db: Path) -> None:
+    _damage(db)
+    before = db.read_bytes()
+    checked = runner.invoke(app, ["index", "ls", "--db", str(db), "--check"])
+    assert checked.exit_code == 1 and "damaged" in checked.stderr and "index add" in checked.stderr
+    added = runner.invoke(app, ["index", "add", str(tmp_path / "stories"), "--db", str(db)])
+    assert added.exit_code == 2 and "damaged" in added.stderr and "nothing was written" in added.stderr
+    assert db.read_bytes() == before
+    for args in (["index", "ls", "--db", str(db)], ["query", "Hegseth is the Secretary of War", "--db", str(db)]):
+        result = runner.invoke(app, args)  # it may read on, or stop at a damaged page: never a traceback
+        assert result.exit_code in (0, 2), result.output  # an uncaught exception exits 1
+        if result.exit_code == 2:
+            assert str(db) in result.stderr and "rebuild" in result.stderr
+
+
+def test_a_query_never_writes_to_the_index(db: Path) -> None:
+    from claimcheck.index import ClaimIndex
+
+    checked = runner.invoke(app, ["index", "ls", "--db", str(db), "--check"])
+    assert checked.exit_code == 0 and "integrity check passed" in checked.stderr
+    with ClaimIndex(db, read_only=True) as index, pytest.raises(Exception, match="readonly"):  # as `query` opens it
+        index._db.execute("delete from stories")
+    # the -shm file is SQLite's shared memory, which readers use too; the data files stay as they were
+    files = [p for p in db.parent.glob("claims.db*") if not p.name.endswith("-shm")]
+    before = {p.name: p.read_bytes() for p in files}
+    result = runner.invoke(app, ["query", "Hegseth is the Secretary of War", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in files} == before

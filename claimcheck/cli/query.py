@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -35,10 +37,18 @@ class ListFormat(str, Enum):  # noqa: UP042
 DbOpt = Annotated[Path, typer.Option("--db", help="The claim index: an SQLite file, created on first add.")]
 
 
-def _open(db: Path) -> ClaimIndex:
-    from claimcheck.index import ClaimIndex
+@contextmanager
+def _open(db: Path, *, read_only: bool = False) -> Iterator[ClaimIndex]:
+    """The index, with any database error met while it is used said as what to do."""
+    import sqlite3
 
-    return ClaimIndex(db)
+    from claimcheck.index import ClaimIndex, database_error
+
+    try:
+        with ClaimIndex(db, read_only=read_only) as index:
+            yield index
+    except sqlite3.DatabaseError as exc:
+        raise database_error(str(db), exc) from None
 
 
 @command()
@@ -78,7 +88,7 @@ def query(
         if db is not None:
             if not db.exists():
                 raise fail(f"{db}: no such index; build one with `claimcheck index add FOLDER --db {db}`")
-            with _open(db) as index:
+            with _open(db, read_only=True) as index:
                 config = shared.config(index.model)
                 answer = query_claim(claim, index, config, story=story, top=top)
         else:
@@ -162,12 +172,17 @@ def index_ls(
     db: DbOpt,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
     documents: Annotated[bool, typer.Option("--documents", help="List each story's documents too.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Read every page of the file and report any damage (exit 1 if damaged).")
+    ] = False,
 ) -> None:
     """What the index holds: stories, documents, claims, and the model that embedded them."""
     if not db.exists():
         raise fail(f"{db}: no such index; build one with `claimcheck index add FOLDER --db {db}`")
     try:
-        with _open(db) as index:
+        with _open(db, read_only=True) as index:
+            if check:
+                _check(index, db)
             stories = index.stories()
             listed = {s.name: index.documents(s.name) for s in stories} if documents else {}
             model, version, claims = index.model, index.schema_version, index.count()
@@ -195,6 +210,21 @@ def index_ls(
         typer.echo(f"  {s.name:<32} {s.documents:>5} documents {s.claims:>7} claims  added {s.added}")
         for name in listed.get(s.name, []):
             typer.echo(f"      {name}")
+
+
+def _check(index: ClaimIndex, db: Path) -> None:
+    problems = index.integrity()
+    if not problems:
+        typer.echo(f"{db}: integrity check passed", err=True)
+        return
+    for problem in problems[:20]:
+        typer.echo(f"claimcheck: {db}: {problem}", err=True)
+    more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+    raise fail(
+        f"{db}: damaged, {len(problems)} problem(s) found{more}; move it aside and rebuild it with "
+        f"`claimcheck index add FOLDER --db {db}` on its stories",
+        code=1,
+    )
 
 
 @index_app.command("rm")
