@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -169,24 +170,24 @@ def _read_file(path: Path, doc_id: str, config: CheckConfig) -> tuple[list[Docum
         return [], [Problem(doc_id, f"cannot be read ({exc.strerror}); check its permissions")]
     text, warning = decode(raw)
     if text is None:
-        return [], [Problem(doc_id, f"{warning}; it is skipped")]
+        return [], [Problem(doc_id, f"{warning}; it is skipped (if it is an article, save it as plain text)")]
     problems = [Problem(doc_id, warning, skipped=False)] if warning else []
     if suffix in JSON_SUFFIXES:
         docs, json_problems = _read_json(text, doc_id, str(path), jsonl=suffix == ".jsonl", config=config)
         return docs, problems + json_problems
     meta: dict[str, Any] = {}
     if suffix in HTML_SUFFIXES:
-        text, meta = extract_html(text)
+        text, meta, note = extract_html(text)
     else:
         text, meta, note = split_front_matter(text)
-        if note:
-            problems.append(Problem(doc_id, note, skipped=False))
+    if note:
+        problems.append(Problem(doc_id, note, skipped=False))
     meta = {**meta, **_sidecar(path, problems, doc_id)}
     if suffix in TEXT_SUFFIXES and not meta.get("title") and (headline := headline_of(text)):
         meta["title"] = headline
     if not text.strip():
         what = "has no main text that could be extracted" if suffix in HTML_SUFFIXES else "is empty"
-        return [], [*problems, Problem(doc_id, f"{what}; nothing to scan in it")]
+        return [], [*problems, Problem(doc_id, f"{what}; nothing to scan in it (add the article's text or remove it)")]
     return [_document(doc_id, str(path), text, meta)], problems
 
 
@@ -249,23 +250,71 @@ def split_front_matter(text: str) -> tuple[str, dict[str, Any], str]:
     return text[match.end() :], data, ""
 
 
-def extract_html(html: str) -> tuple[str, dict[str, Any]]:
-    """Main text and metadata of a web page, navigation and boilerplate dropped."""
+def extract_html(html: str) -> tuple[str, dict[str, Any], str]:
+    """Main text and metadata of a web page, navigation and boilerplate dropped, and a note
+    when the main text could not be told apart and all the page's visible text was read."""
     import trafilatura  # slow import: only when HTML is scanned
 
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its "discarding data" is ours to say
     result = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=True, favor_precision=True, with_metadata=True
     )
-    if result is None:
-        return "", {}
-    data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    data = {} if result is None else result.as_dict() if hasattr(result, "as_dict") else dict(result)
     meta = {
         "title": data.get("title"),
         "source": data.get("sitename") or data.get("hostname"),
         "url": data.get("url"),
         "published": data.get("date"),
     }
-    return data.get("text") or "", {k: v for k, v in meta.items() if v}
+    meta = {k: v for k, v in meta.items() if v}
+    if (data.get("text") or "").strip():
+        return data["text"], meta, ""
+    # the extractor gives up on some pages (nested deeper than libxml2 reads, some 256
+    # elements, or too short for it to trust): their text is read whole rather than lost
+    text = _visible_text(html)
+    note = (
+        "its main text could not be told apart from the rest of the page, so all of its visible text "
+        "was read (menus and captions too); save the article as .txt for a cleaner read"
+        if text.strip()
+        else ""
+    )
+    return text, meta, note
+
+
+class _TextOfPage(HTMLParser):
+    """The text a browser shows, one line per block; scripts, styles and the head left out."""
+
+    HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "title", "svg"})
+    BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def _visible_text(html: str) -> str:
+    page = _TextOfPage()
+    page.feed(html)
+    page.close()
+    lines = (" ".join(line.split()) for line in "".join(page.parts).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _sidecar(path: Path, problems: list[Problem], doc_id: str) -> dict[str, Any]:
@@ -275,11 +324,14 @@ def _sidecar(path: Path, problems: list[Problem], doc_id: str) -> dict[str, Any]
     try:
         data = json.loads(candidate.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        problems.append(Problem(candidate.name, f"metadata not read ({exc}); fix the JSON", False))
+        # said of the article, which is what a batch's accounts and a report list
+        problems.append(
+            Problem(doc_id, f"its metadata file {candidate.name} was not read ({exc}); fix the JSON", False)
+        )
         return {}
     if isinstance(data, dict):
         return data
-    problems.append(Problem(candidate.name, "metadata must be a JSON object; ignored", False))
+    problems.append(Problem(doc_id, f"its metadata file {candidate.name} is not a JSON object; it was ignored", False))
     return {}
 
 
@@ -317,6 +369,8 @@ def _read_json(
             docs.append(_document(item_id, path, item["text"], item))
     if not items and not problems:
         problems.append(Problem(doc_id, "holds no articles; nothing to scan in it"))
+    # in the file's order, whichever check found them
+    problems.sort(key=lambda p: int(p.path[len(doc_id) + 1 :] or 0) if p.path != doc_id else 0)
     return docs, problems
 
 

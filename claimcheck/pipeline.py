@@ -65,15 +65,17 @@ def scan(
     paths = list(paths)
     documents, problems = read_documents(paths, config)
     if not documents:
-        raise InputError(no_articles(problems))
+        raise InputError(no_articles(problems, paths))
     report = check_documents(documents, config, embedder=embedder, problems=problems, progress=progress)
     return replace(report, story=story_name(paths))
 
 
-def no_articles(problems: Sequence[Problem]) -> str:
-    return "no readable articles found" + (
-        ": " + "; ".join(f"{p.path} {p.message}" for p in problems) if problems else ""
-    )
+def no_articles(problems: Sequence[Problem], where: Sequence[str | Path]) -> str:
+    """Why nothing under `where` (the paths given, or a story's folder) could be checked."""
+    named = ", ".join(str(w) for w in where[:3]) + (", ..." if len(where) > 3 else "")
+    if problems:
+        return f"{named}: no readable articles found: " + "; ".join(f"{p.path} {p.message}" for p in problems)
+    return f"{named}: no readable articles found (no .txt, .md, .html, .json or .jsonl files in it); add articles"
 
 
 def check_documents(
@@ -183,6 +185,17 @@ def analyse(
                 skipped=False,
             )
         )
+    with_claims = {c.document_id for c in claims}
+    problems += [
+        Problem(
+            d.id,
+            "was read, but none of its text reads as a claim that can be checked (a sentence of five or "
+            "more words that ends with a full stop); nothing in it was compared with the other articles",
+            skipped=False,
+        )
+        for d in documents
+        if d.id not in with_claims
+    ]
     clusters = cluster_claims(claims, vectors, config)
     conflicts = find_conflicts(claims, clusters, config)
     entities = story_entities(claims, config)
@@ -253,7 +266,7 @@ def prepare_story(source: StoryInput | Story, config: CheckConfig, cache: Embedd
     if isinstance(source, Story):
         source = read_story(source, config)
     if not source.documents:
-        raise InputError(no_articles(source.problems))
+        raise InputError(no_articles(source.problems, [source.story.folder or source.story.name]))
     with nullcontext(cache) if cache is not None else open_cache(config) as store:
         claims = tuple(claims_for(source.documents, store))
     return Prepared(source, claims, source.seconds + time.perf_counter() - started)

@@ -21,7 +21,7 @@ from claimcheck.embed import Embedder, LazyEmbedder
 from claimcheck.errors import InputError
 from claimcheck.index import ClaimIndex
 from claimcheck.nlp import parse
-from claimcheck.pipeline import Progress, claims_for, embed_claims, read_story
+from claimcheck.pipeline import Progress, claims_for, embed_claims, no_articles, read_story
 from claimcheck.store import document_key, open_cache
 from claimcheck.stories import stories_in
 from claimcheck.types import VERDICTS, Answer, Claim, Document, Match, Problem, SourceAnswer
@@ -217,7 +217,6 @@ def query_folder(
     with ClaimIndex(":memory:") as index:
         added = add_to_index(index, paths, config, embedder=embed, progress=progress)
         if index.model is None:
-            problems = "; ".join(f"{p.path} {p.message}" for a in added for p in a.problems)
-            raise InputError("no readable articles found" + (f": {problems}" if problems else ""))
+            raise InputError(no_articles([p for a in added for p in a.problems], list(paths)))
         answer = query_claim(text, index, config, embedder=embed, top=top)
     return replace(answer, stats=answer.stats | {"indexed": sum(a.claims for a in added)}), added

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from claimcheck.errors import InputError
@@ -139,12 +139,14 @@ def _is_article(path: Path) -> bool:
 def _is_manifest(path: Path) -> bool:
     """A stories.jsonl of ours, rather than another tool's file of the same name."""
     with path.open(encoding="utf-8", errors="replace") as lines:
-        first = next((line for line in lines if line.strip()), "")
-    try:
-        entry = json.loads(first)
-    except ValueError:
-        return False
-    return isinstance(entry, dict) and "story" in entry and "paths" in entry
+        for line in lines:  # any line of ours will do: the bad ones are reported, not the whole file dropped
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and "story" in entry and "paths" in entry:
+                return True
+    return False
 
 
 def _manifest_stories(manifest: Path, exclude: Path | None) -> tuple[list[Story], list[Problem]]:
@@ -170,25 +172,37 @@ def _manifest_stories(manifest: Path, exclude: Path | None) -> tuple[list[Story]
         for raw in paths:
             path = base / raw
             if path.is_dir():
+                inside: list[Problem] = []
                 files += [
-                    f for _, fs in walk_folders(path, exclude, problems) for f in fs if not f.name.endswith(META_SUFFIX)
+                    f for _, fs in walk_folders(path, exclude, inside) for f in fs if not f.name.endswith(META_SUFFIX)
                 ]
+                # named from the manifest's folder, as the walk of that folder names them
+                problems += [replace(u, path=_from(base, path / u.path)) for u in inside]
             elif path.is_file() or path.is_symlink():  # a broken link is read, and reported, as a file
                 files.append(path)
             else:
                 problems.append(Problem(f"{where}: {raw}", "no such file or folder; fix the path in the manifest"))
         named.update(os.path.realpath(f) for f in files)
         stories.append((name, tuple(files), None))
-    for _, files in walk_folders(base, exclude):
+    unreadable: list[Problem] = []
+    for _, files in walk_folders(base, exclude, unreadable):
         problems += [
             Problem(f.relative_to(base).as_posix(), f"is named by no story in {manifest.name}; it was not checked")
             for f in files
             if os.path.realpath(f) not in named and f != manifest and not f.name.endswith(META_SUFFIX)
         ]
+    problems += [u for u in unreadable if u not in problems]  # those in a folder the manifest names are said
     names = [n for n, _, _ in stories]
     if dupes := sorted({n for n in names if names.count(n) > 1}):
         raise InputError(f"{manifest}: story names must be unique; repeated: {', '.join(dupes)}")
     return _with_slugs(stories), problems
+
+
+def _from(base: Path, path: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:  # a manifest may name folders outside its own
+        return path.as_posix()
 
 
 def _with_slugs(stories: Sequence[tuple[str, tuple[Path, ...], Path | None]]) -> list[Story]:

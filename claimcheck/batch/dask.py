@@ -139,7 +139,8 @@ def run_on_dask(
                     deliver(job, Failure.of(exc))
                     continue
                 if not source.documents:  # nothing to send
-                    deliver(job, Failure(pipeline.no_articles(source.problems)))
+                    where = [source.story.folder or source.story.name]
+                    deliver(job, Failure(pipeline.no_articles(source.problems, where)))
                     continue
                 # retries: a task that raises runs once more; a task whose worker dies is rescheduled
                 # by the scheduler up to its allowed-failures (set to 1 for our own LocalCluster)
