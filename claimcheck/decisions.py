@@ -75,5 +75,13 @@ def report_fingerprint(report: Report) -> str:
 
 
 def dismissed(report: Report, conflict: Conflict) -> bool:
-    decision = report.decisions.get(conflict.key)
-    return decision is not None and decision.status == "dismissed"
+    return report.is_dismissed(conflict)
+
+
+def made_for(path: Path) -> str | None:
+    """The story a decisions file was exported from, as the page recorded it (None if it did not)."""
+    try:
+        story = json.loads(path.read_text(encoding="utf-8")).get("story")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return None
+    return story if isinstance(story, str) and story else None

@@ -121,6 +121,12 @@ ORG_HEADS = frozenset(
     secretariat""".split()
 )
 
+# Acronyms that name a thing, a test or a job, not an organisation ("DNA evidence", "the CEO").
+NOT_ORGANISATIONS = frozenset(
+    """dna rna hiv aids gps cctv tv id pin iq ai ceo cfo coo cto gdp suv atm pdf url usb dvd cd led mri
+    ct icu er ok vip faq diy pc sms mph""".split()
+)
+
 # --- places -----------------------------------------------------------------
 
 # Short or informal country names that the gazetteer does not list.

@@ -213,6 +213,15 @@ def analyse(
     )
 
 
+def _headline(report: Report, longest: int = 120) -> str:
+    """What a story is about, for the batch's index: its first document's title, or where no
+    document has one, the first claim it makes."""
+    title = next((d.title for d in report.documents if d.title), "")
+    if not title and report.claims:
+        title = report.claims[0].text
+    return title if len(title) <= longest else title[: longest - 1].rsplit(" ", 1)[0] + "…"
+
+
 # --- one story of a batch: the same stages, in pieces an executor can schedule ---------------
 
 
@@ -291,10 +300,10 @@ def finish_story(
         documents=len(report.documents),
         claims=len(report.claims),
         conflicts=len(report.conflicts),
-        by_severity=report.stats["by_severity"],
+        by_severity=report.open_by_severity(),  # what --fail-on and the index count: not the dismissed
         problems=report.problems,
         document_paths=tuple(d.path for d in report.documents),
-        headline=next((d.title for d in report.documents if d.title), ""),
+        headline=_headline(report),
         reports=reports,
         stages={
             "read_and_claims": prepared.seconds,

@@ -191,10 +191,13 @@ def judge(query: Claim, claim: Claim, similarity: float, config: CheckConfig) ->
     ]
     if not comparisons and similarity < config.related_similarity:
         return None
-    differing = [c for c in comparisons if not c.agrees]
+    differing = [c for c in comparisons if not c.agrees and c.aligned]
+    elsewhere = [c for c in comparisons if not c.agrees and not c.aligned]  # another fact of that kind
     agreeing = [c for c in comparisons if c.agrees]
     if differing:
         verdict = "conflicts"
+    elif elsewhere:
+        verdict = "related"  # it states another fact of the same kind, which neither backs nor denies this one
     elif any(c.kind != "person_name" for c in agreeing) or similarity >= config.strong_similarity:
         verdict = "supports"
     else:

@@ -187,6 +187,9 @@ class Comparison:
     query: Value
     source: Value
     agrees: bool
+    # False: the parse puts the two values in different slots (where a suspect will be tried,
+    # where he was arrested), so a difference between them is another fact, not a contradiction
+    aligned: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +239,15 @@ class Report:
     story: str = ""  # the story's name: its folder
     decisions: dict[str, Decision] = field(default_factory=dict, hash=False, compare=False)  # by Conflict.key
 
+    def is_dismissed(self, conflict: Conflict) -> bool:
+        decision = self.decisions.get(conflict.key)
+        return decision is not None and decision.status == "dismissed"
+
+    def open_by_severity(self) -> dict[str, int]:
+        """Conflicts by severity, leaving out those a reviewer dismissed: what is left to read."""
+        return {s: sum(c.severity == s and not self.is_dismissed(c) for c in self.conflicts) for s in SEVERITIES}
+
     def count_at_or_above(self, severity: str) -> int:
+        """Conflicts at `severity` or above that no reviewer dismissed (what --fail-on counts)."""
         rank = SEVERITIES.index(severity)
-        return sum(1 for c in self.conflicts if SEVERITIES.index(c.severity) <= rank)
+        return sum(1 for c in self.conflicts if SEVERITIES.index(c.severity) <= rank and not self.is_dismissed(c))

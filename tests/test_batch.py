@@ -320,3 +320,27 @@ def test_workers_die_with_a_killed_batch(tmp_path: Path, how: signal.Signals) ->
         assert batch.returncode == 130 and "--resume" in err and "Traceback" not in err
         info = json.loads((out / "run.json").read_text())
         assert "interrupted" in {s["status"] for s in info["stories"]}
+
+
+def test_the_run_says_what_its_reports_hold_even_when_nothing_changed(
+    tmp_path: Path, fake_model: CountingEmbedder
+) -> None:
+    root, out = three_stories(tmp_path / "root"), tmp_path / "out"
+    code, err = run(str(root), "-o", str(out), "--jobs", "1")
+    assert code == 0, err
+    # a log line per story (stderr is no terminal here): its own time and the run's, labelled
+    assert "s of its own," in err and "s into the run" in err
+    first = err.strip().splitlines()[-1]
+    assert "the reports hold" in first and "high" in first and str(out / "index.html") in first
+    index = (out / "index.html").read_text()
+    assert "Quake hits the northern province" in index  # a story's headline beside its name
+    assert "Admiral Dong Jun said the talks" in index  # no title: its first claim stands in
+    code, err = run(str(root), "-o", str(out), "--resume", "--jobs", "1")
+    assert code == 0
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("0 stories checked, 3 unchanged") and last.split("hold")[1] == first.split("hold")[1]
+    index = (out / "index.html").read_text()
+    made = index.split('id="made">')[1].split("</p>")[0]
+    assert made.startswith("Nothing changed since the last run") and "(UTC)" in made
+    info = json.loads((out / "run.json").read_text())
+    assert all(s["checked"] for s in info["stories"])

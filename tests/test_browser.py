@@ -178,3 +178,35 @@ def test_empty_and_large_reports_render(page: Any, tmp_path: Path, n: int) -> No
         page.keyboard.press("j")
         page.keyboard.press("j")
         assert page.eval_on_selector(".card.current", "c => c.id") == "k4"
+
+
+def test_keyboard_review_goes_on_to_the_next_undecided_card(page: Any, tmp_path: Path) -> None:
+    path = tmp_path / "r9.html"
+    path.write_text(render_html(synthetic_report(9)), encoding="utf-8")
+    page.goto(path.as_uri())
+    current = lambda: page.eval_on_selector(".card.current", "c => c.id")  # noqa: E731
+    # shown: high and medium first (k1 k2 k4 k5 k7 k8), then the low ones folded (k3 k6 k9)
+    page.click("body")
+    page.keyboard.press("j")
+    assert current() == "k1"
+    page.keyboard.press("d")  # dismissed: it moves to the dismissed section, focus to the card after it
+    assert page.locator("#dismissed-cards #k1").count() == 1 and current() == "k2"
+    page.keyboard.press("c")
+    assert current() == "k4"
+    page.keyboard.press("j")
+    page.keyboard.press("n")  # needs check on k5: on to k7, past nothing decided
+    assert current() == "k7"
+    page.keyboard.press("k")
+    assert current() == "k5"  # j and k still step through every card shown
+    page.keyboard.press("c")  # k5 again: the next undecided after it is k7
+    assert current() == "k7"
+    # the confirmed badge is a badge, not a bar across the card
+    badge = page.locator("#k2 .badge.decision").bounding_box()
+    assert badge is not None and 0 < badge["width"] < 150
+    # exported decisions carry the summary alone, not the badges run into it
+    with page.expect_download() as download:
+        page.click("#export")
+    exported = tmp_path / "decisions.json"
+    download.value.save_as(exported)
+    decided = json.loads(exported.read_text())["decisions"]
+    assert {d["summary"] for d in decided.values()} == {f"people killed: case {k}" for k in (0, 1, 4)}  # k1 k2 k5

@@ -131,6 +131,33 @@ def test_decisions_file_problems_are_named(tmp_path: Path, fake_model: CountingE
     assert "nope.json" in result.output and "not found" in result.output
 
 
+def test_dismissed_conflicts_are_shown_as_dismissed_and_not_counted(
+    tmp_path: Path, fake_model: CountingEmbedder
+) -> None:
+    import json
+
+    folder = two_sources(tmp_path / "story")
+    found = json.loads(runner.invoke(app, ["scan", str(folder), "-q", "-f", "json"]).stdout)["conflicts"]
+    [name] = [c for c in found if c["kind"] == "person_name" and c["severity"] != "low"]
+    decisions = {
+        "format": "claimcheck-decisions-1",
+        "story": "story",
+        "decisions": {name["key"]: {"status": "dismissed"}},
+    }
+    path = write(tmp_path, "decisions.json", json.dumps(decisions))
+    result = runner.invoke(app, ["scan", str(folder), "-q", "--decisions", str(path), "--fail-on", "medium"])
+    assert result.exit_code == 0, result.output  # a dismissed card fails nothing
+    [head, *lines] = result.stdout.splitlines()
+    assert "1 dismissed by a reviewer" in head and f"{len(found) - 1} conflicts" in head
+    assert "[dismissed] person_name" in lines[-1] and not any("[medium] person_name" in line for line in lines)
+    # a decisions file made for another story says which
+    decisions["story"] = "elsewhere"
+    decisions["decisions"] = {"k-elsewhere": {"status": "confirmed"}}
+    other = write(tmp_path, "other.json", json.dumps(decisions))
+    result = runner.invoke(app, ["scan", str(folder), "-q", "--decisions", str(other)])
+    assert "made for the story 'elsewhere', not 'story'" in result.stderr
+
+
 def test_every_command_is_documented_in_the_readme() -> None:
     import typer.main
 
@@ -143,3 +170,13 @@ def test_every_command_is_documented_in_the_readme() -> None:
         for sub in subcommands:
             usage = f"claimcheck {name} {sub}".strip()
             assert usage in readme, f"README shows no example of `{usage}`"
+
+
+def test_help_shows_no_value_after_flags_and_errors_read_plainly() -> None:
+    for command in (["scan"], ["batch"], ["query"], ["index", "add"], ["eval"]):
+        result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "160"})
+        assert result.exit_code == 0, command
+        assert "<bool>" not in result.stdout and "<int>" not in result.stdout.split("--verbose")[-1], command
+        assert "-vv" in result.stdout
+    bad = runner.invoke(app, ["scan", "x", "--format", "pdf"], env={"COLUMNS": "160"})
+    assert bad.exit_code == 2 and "'pdf' is not one of" in bad.output and "Value error" not in bad.output

@@ -275,3 +275,46 @@ def test_a_nickname_is_the_same_person() -> None:
         ("b", "Police Chief James Oller said the suspect was arrested on Friday."),
         ("c", "Police Chief James Oler said the suspect was arrested on Friday."),
     )
+
+
+def test_many_values_for_one_fact_make_one_card_not_one_per_pair() -> None:
+    from claimcheck.conflicts.draft import LIST_VALUES, PAIR_CARDS
+
+    few = conflicts(*((f"d{n}", f"The blast killed {10 + n} people in the city, police said.") for n in range(4)))
+    assert len([c for c in few if c.kind == "number"]) == 6  # each pair of four figures its own card
+    n = 13  # 78 pairs of figures
+    assert n * (n - 1) // 2 > PAIR_CARDS and n > LIST_VALUES
+    many = conflicts(*((f"d{i}", f"The blast killed {10 + i} people in the city, police said.") for i in range(n)))
+    [card] = [c for c in many if c.kind == "number"]  # not n*(n-1)/2 of them
+    assert len(card.values) == n and card.severity == "low"
+
+
+def test_the_entity_table_merges_acronyms_and_lone_surnames_and_leaves_out_things() -> None:
+    from claimcheck.conflicts.entities import story_entities
+
+    claims = story(
+        ("a", "The Federal Bureau of Investigation said agent Jane Smith found DNA evidence at the scene."),
+        ("b", "The FBI said Smith found DNA evidence at the scene on Monday."),
+        ("c", "A Member of Congress said the FBI had briefed Congress on the DNA evidence."),
+        ("d", "Congress was told the FBI found the DNA evidence, Jane Smith said."),
+    )
+    table = {e.name: e for e in story_entities(claims, CheckConfig())}
+    assert "Federal Bureau of Investigation" in table and "FBI" not in table
+    assert {m.document_id for m in table["Federal Bureau of Investigation"].mentions} == {"a", "b", "c", "d"}
+    smith = next(e for e in table.values() if e.kind == "person" and "smith" in e.name.lower())
+    assert {m.document_id for m in smith.mentions} == {"a", "b", "d"}  # "Smith said" is hers too
+    assert not any(e.name.upper() == "DNA" for e in table.values())
+    assert not any("member" in e.name.lower() for e in table.values()) and "Congress" in table
+
+
+def test_a_summary_never_shows_an_empty_subject_or_source_list() -> None:
+    from claimcheck.conflicts.describe import describe
+    from claimcheck.types import ConflictValue
+
+    values = [
+        ConflictValue("Donald Trump", "donald trump", ("a", "b"), ()),
+        ConflictValue("Joe Biden", "joe biden", (), ()),
+    ]
+    for kind in ("role_holder", "title", "person_name", "number"):
+        text = describe(kind, "", values, [], False)
+        assert "()" not in text and " of :" not in text and not text.startswith(":"), text

@@ -195,3 +195,36 @@ def test_a_query_never_writes_to_the_index(db: Path) -> None:
     result = runner.invoke(app, ["query", "Hegseth is the Secretary of War", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert {p.name: p.read_bytes() for p in files} == before
+
+
+def test_an_age_in_apposition_is_compared() -> None:
+    query = "Jane Roe, 65, was arrested in Paris on Friday."
+    differs = verdict(query, "Jane Roe, 56, was arrested in Paris on Friday.", similarity=0.95)
+    assert differs is not None and differs.verdict == "conflicts"
+    assert [(d.kind, d.query.normalized, d.source.normalized) for d in differs.differences] == [("number", "65", "56")]
+    same = verdict(query, "Police said Jane Roe, aged 65, was arrested in Paris on Friday.", similarity=0.9)
+    assert same is not None and same.verdict == "supports"
+    # two people's ages in one sentence are each set against that person's
+    both = verdict("Smith, 40, and Jones, 38, were charged.", "Smith, 40, and Jones, 38, were charged.", 0.99)
+    assert both is not None and both.verdict == "supports"
+
+
+def test_the_table_fits_the_width_asked_for(db: Path) -> None:
+    result = runner.invoke(app, ["query", "Hegseth is the Secretary of War", "--db", str(db), "--width", "80"])
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_a_value_of_another_fact_makes_a_sentence_related_not_conflicting() -> None:
+    # where a suspect will be tried is not where he was arrested
+    other = verdict("The suspect will be tried in Paris next month.", "The suspect was arrested in Lyon.", 0.97)
+    assert other is not None and other.verdict == "related" and not other.differences
+    same = verdict("The suspect was arrested in Paris on Friday.", "The suspect was arrested in Lyon on Friday.", 0.97)
+    assert same is not None and same.verdict == "conflicts"
+    assert [(d.kind, d.query.normalized, d.source.normalized) for d in same.differences] == [("place", "paris", "lyon")]
+    injured = verdict(
+        "Officials said 12 people were killed in the blast.",
+        "Officials said 30 people were injured in the blast.",
+        0.97,
+    )
+    assert injured is not None and injured.verdict == "related"

@@ -153,6 +153,43 @@ def test_html_page_parts(report) -> None:  # type: ignore[no-untyped-def]
     assert marked
 
 
+def test_a_page_holds_a_bounded_number_of_cards_and_values_and_says_so(  # type: ignore[no-untyped-def]
+    report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claimcheck.report.page
+
+    assert len(report.conflicts) >= 2
+    monkeypatch.setattr(claimcheck.report.page, "PAGE_CARDS", 1)
+    monkeypatch.setattr(claimcheck.report.page, "CARD_VALUES", 1)
+    page = _Collector()
+    page.feed(render_html(report))
+    cards = [a for t, a in page.tags if t == "section" and "card" in (a.get("class") or "")]
+    assert [c["id"] for c in cards] == [report.conflicts[0].id]  # the most severe and certain
+    text = " ".join(" ".join(page.text).split())
+    left = len(report.conflicts) - 1
+    assert f"This page shows the first 1 of {len(report.conflicts)} conflicts" in text
+    assert f"The other {left} (" in text and "in this story's JSON and CSV reports" in text
+    hidden = report.conflicts[0].values[1:]
+    sources = len({d for v in hidden for d in v.document_ids})
+    assert f"and {len(hidden)} more values, from {sources} source" in text
+    # the source filter still finds the card by a source of a value not shown
+    assert set(cards[0]["data-sources"].split("\n")) == {d for v in report.conflicts[0].values for d in v.document_ids}
+    assert len(json.loads(render_json(report))["conflicts"]) == len(report.conflicts)  # the JSON holds them all
+
+
+def test_a_story_without_high_or_medium_conflicts_says_so(report) -> None:  # type: ignore[no-untyped-def]
+    low = replace(report, conflicts=tuple(replace(c, severity="low") for c in report.conflicts))
+    medium = replace(report, conflicts=(replace(report.conflicts[0], severity="medium"), *low.conflicts[1:]))
+    for shown, story in ((True, low), (False, medium)):
+        page = _Collector()
+        page.feed(render_html(story))
+        [said] = [a for t, a in page.tags if a.get("id") == "no-main"]  # the page's script shows it as cards move
+        assert ("hidden" not in said) == shown
+        assert "No high or medium conflicts" in " ".join(page.text) and "No conflicting values" not in " ".join(
+            page.text
+        )
+
+
 def test_decisions_round_trip(report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = report.conflicts[0]
     decided = replace(report, decisions={target.key: Decision("dismissed", "same person")})

@@ -177,3 +177,10 @@ def test_names_and_places_of_several_words() -> None:
     assert (place.normalized, place.role) == ("democratic republic of the congo", "country")
     [place] = values_of("He fled downtown Atlanta on foot.", kind="place")
     assert place.normalized == "atlanta"
+
+
+def test_a_title_in_a_list_belongs_to_the_name_after_it() -> None:
+    text = "Sen. Chuck Schumer, Rep. Peter King and Gov. Andrew Cuomo met on Friday."
+    claim = extract_values(Claim("d:0", "d", text, (0, len(text))), Document("d", "d", text))
+    held = {(v.role, v.normalized) for v in claim.values if v.kind == "title"}
+    assert held == {("chuck schumer", "senator"), ("peter king", "representative"), ("andrew cuomo", "governor")}

@@ -82,6 +82,7 @@ class StoryResult:
     files: tuple[FileAccount, ...] = ()  # every input file of the story
     seconds: float = 0.0
     stages: Mapping[str, float] = field(default_factory=dict)  # seconds per stage
+    checked: str = ""  # when its reports were made (ISO 8601, UTC); kept while it is unchanged
 
 
 @dataclass(frozen=True, slots=True)

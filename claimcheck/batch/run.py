@@ -154,6 +154,7 @@ def done_result(job: Job, checked: StoryChecked, stages: dict[str, float]) -> St
         files=file_accounts(job.story, checked.document_paths, checked.problems),
         seconds=sum(stages.values()),  # the story's own time; stories overlap in a run
         stages=stages,
+        checked=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
 
 

@@ -16,6 +16,32 @@ import typer
 
 from claimcheck.config import CACHE_ENV, DEFAULT_MODEL, CheckConfig, default_cache_dir
 
+# typer's help (0.2x) prints a value type after every option, "<bool>" after a plain flag
+# and "<int>" after -v, which is counted (-vv) rather than given a number: a flag takes no
+# value, so none is shown. Older typers print no types and have nothing to change.
+_value_type: Callable[[Any, Any], str | None] | None = getattr(typer.core.TyperOption, "display_type_rich", None)
+if _value_type is not None:
+    _shown = _value_type
+
+    def _flags_show_no_type(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag or self.count else _shown(self, ctx)
+
+    typer.core.TyperOption.display_type_rich = _flags_show_no_type  # type: ignore[method-assign]
+
+# typer 0.2x checks values with pydantic, whose message for a bad choice starts "Value
+# error, " ("Value error, 'pdf' is not one of 'text', ..."): the user is told the rest
+try:
+    from typer._click.exceptions import BadParameter as _BadParameter
+except ImportError:  # typer on click, whose messages have no such prefix
+    pass
+else:
+    _formatted = _BadParameter.format_message
+
+    def _without_pydantic_prefix(self: _BadParameter) -> str:
+        return _formatted(self).replace(": Value error, ", ": ", 1)
+
+    _BadParameter.format_message = _without_pydantic_prefix  # type: ignore[method-assign]
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -150,7 +176,9 @@ SHARED_OPTIONS = [
     _option("quiet", Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")], False),
     _option(
         "verbose",
-        Annotated[int, typer.Option("--verbose", "-v", count=True, help="Log more (-v info, -vv debug).")],
+        Annotated[
+            int, typer.Option("--verbose", "-v", count=True, show_default=False, help="Log more: -v info, -vv debug.")
+        ],
         0,
     ),
 ]

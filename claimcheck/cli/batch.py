@@ -125,8 +125,10 @@ def batch(
     failed = [r for r in run.stories if r.status == "failed"]
     done = sum(r.status == "done" for r in run.stories)
     unchanged = sum(r.status == "unchanged" for r in run.stories)
+    held = {s: sum(r.by_severity.get(s, 0) for r in run.stories) for s in ("high", "medium", "low")}
     typer.echo(
         f"{done} stories checked, {unchanged} unchanged, {len(failed)} failed in {run.seconds:.1f} s; "
+        f"the reports hold {held['high']} high, {held['medium']} medium and {held['low']} low conflicts; "
         f"see {output / 'index.html'}",
         err=True,
     )
@@ -196,7 +198,11 @@ class _Display:
             else f"{result.documents} documents, {result.claims} claims, {result.conflicts} conflicts "
             f"({s['high']} high, {s['medium']} medium, {s['low']} low)"
         )
-        typer.echo(f"[{done}/{total}] {result.name}: {what} in {result.seconds:.1f} s", err=True)
+        since = time.perf_counter() - self.t0
+        typer.echo(
+            f"[{done}/{total}] {result.name}: {what}; {result.seconds:.1f} s of its own, {since:.1f} s into the run",
+            err=True,
+        )
 
     def close(self) -> None:
         if self.bar is not None:

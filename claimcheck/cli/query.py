@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,6 +69,15 @@ def query(
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Sources listed, closest first.")] = 20,
     fmt: Annotated[AnswerFormat, typer.Option("--format", "-f", help="Output format.")] = AnswerFormat.table,
+    width: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--width",
+            min=40,
+            help="Width of the table (default: the terminal's; 120 into a pipe or file).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", help="Write here instead of stdout."),
@@ -104,7 +114,9 @@ def query(
     progress.close()
     if fmt is AnswerFormat.table:
         terminal = output is None and sys.stdout.isatty()
-        text = render_answer_table(answer, width=None if terminal else 120, color=terminal)
+        if width is None:
+            width = shutil.get_terminal_size().columns if terminal else 120
+        text = render_answer_table(answer, width=width, color=terminal)
     else:
         text = ANSWER_RENDERERS[fmt.value](answer)
     if output is None:

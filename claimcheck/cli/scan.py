@@ -58,14 +58,12 @@ def scan(
         progress.close()
         raise fail(str(exc)) from None
     progress.close()
-    if decided:
+    if decided and decisions is not None:
         report = replace(report, decisions=decided)
         matched = sum(c.key in decided for c in report.conflicts)
         if matched < len(decided):
             typer.echo(
-                f"claimcheck: {decisions}: {len(decided) - matched} of {len(decided)} decisions match no conflict "
-                "in this run (the documents changed?); they are kept in the page's export",
-                err=True,
+                f"claimcheck: {decisions}: {_unmatched(decisions, report.story, matched, len(decided))}", err=True
             )
     for problem in report.problems:
         typer.echo(f"claimcheck: {problem.path}: {problem.message}", err=True)
@@ -80,6 +78,21 @@ def scan(
         typer.echo(RENDERERS[fmt.value](report), nl=False)
     if fail_on is not None and report.count_at_or_above(fail_on.value):
         raise typer.Exit(1)
+
+
+def _unmatched(path: Path, story: str, matched: int, total: int) -> str:
+    from claimcheck.decisions import made_for
+
+    origin = made_for(path)
+    if origin is not None and origin != story:
+        return (
+            f"made for the story '{origin}', not '{story}': {total - matched} of its {total} decisions match "
+            "no conflict here; pass the decisions exported from this story's page"
+        )
+    return (
+        f"{total - matched} of {total} decisions match no conflict in this run (the documents or the checks "
+        "changed since they were made); they are kept in the page's export"
+    )
 
 
 @app.command()

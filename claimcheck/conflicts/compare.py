@@ -28,7 +28,9 @@ def compare_claims(query: Claim, other: Claim, config: CheckConfig) -> list[Comp
     another way, another title for the same person and another holder of the same
     office are differences even when the sentences say different things about them.
     """
-    found = [Comparison(kind, subject, x, y, False) for kind, subject, x, y, _ in compare(query, other)]
+    found = [
+        Comparison(kind, subject, x, y, False, weight >= 1.0) for kind, subject, x, y, weight in compare(query, other)
+    ]
     found += _agreements(query, other)
     found += _compare_people(query, other, config)
     return found

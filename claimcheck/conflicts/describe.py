@@ -26,13 +26,13 @@ def describe(kind: str, subject: str, values: Sequence[ConflictValue], both: Seq
     )
     about = f" “{fact}”" if fact else ""
     label = {
-        "number": f"Number of {subject} in{about}" if about else f"Number of {subject}",
+        "number": f"Number of {subject or 'it'} in{about}" if about else f"Number of {subject or 'it'}",
         "date": f"Date of{about}" if about else "Date",
         "place": f"Place of{about}" if about else "Place",
         "polarity": f"Whether{about}" if about else "Whether it happened",
         "status": f"Whether{about}" if about else "Whether it happened",
-        "person_name": f"Name of {subject}",
-        "title": f"Title of {subject}",
+        "person_name": f"Name of {subject}" if subject else "Name",
+        "title": f"Title of {subject}" if subject else "Title",
         "role_holder": f"Head of government of {subject}" if subject else "Head of government",
         "quote": f"Quote by {subject}" if subject else "Quote",
     }.get(kind, kind.replace("_", " ").capitalize())
@@ -66,7 +66,7 @@ def _counts(values: Sequence[ConflictValue], verb: str, shown: Callable[[Conflic
         count = len(v.document_ids)
         who = f"{count} source{'' if count == 1 else 's'}" if n == 0 else str(count)
         part = f"{who} {verb + 's' if count == 1 else verb} {shown(v)}"
-        if n > 0 or tie:
+        if (n > 0 or tie) and count:  # the sources named; a side a self-contradicting source left is empty
             part += f" ({', '.join(v.document_ids[:3])}{', …' if count > 3 else ''})"
         parts.append(part)
     return ", ".join(parts)

@@ -8,6 +8,15 @@ from dataclasses import dataclass
 
 from claimcheck.types import Claim, ConflictValue, Evidence, Value
 
+# Disagreements about one subject, linked through shared values, make a card per pair of
+# values; past this many pairs they make one card instead (pairs grow with the square of the
+# values: a story of 10,000 one-line articles gave 100,000 cards). A real story stays far
+# below it (the seeds: 31 cards in all).
+PAIR_CARDS = 66
+# A card of more values than this is low whatever else it shows: values that scatter so are
+# a list of facts or noise, never one fact told two ways.
+LIST_VALUES = 12
+
 
 @dataclass(frozen=True, slots=True)
 class Sighting:
@@ -58,8 +67,10 @@ def gather_values(sightings: Iterable[Sighting]) -> list[ConflictValue]:
         # one sentence from each source first, so the evidence spans the sources
         firsts: list[Evidence] = []
         repeats: list[Evidence] = []
+        seen: set[str] = set()
         for e in evidence.values():
-            (repeats if any(f.document_id == e.document_id for f in firsts) else firsts).append(e)
+            (repeats if e.document_id in seen else firsts).append(e)
+            seen.add(e.document_id)
         values.append(ConflictValue(surface, normalized, docs, (*firsts, *repeats)))
     values.sort(key=lambda v: (-len(v.document_ids), v.normalized))
     return values

@@ -52,11 +52,32 @@ def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60
         for v in c.values:
             if v.kind == "title" and v.role:
                 titles_of[(c.document_id, v.role)].setdefault(v.normalized, v.text)
+    orgs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for c in claims:
+        for v in c.values:
+            if v.kind == "organisation":
+                orgs[v.normalized][c.document_id].add(v.text)
+    linked = _link_people(people, config)
+    # a lone surname NER took for an organisation ("Smith said") is that person's, where the
+    # story has one person of that surname
+    surnames = Counter(name.split()[-1] for members in linked for name in {m.value.normalized for m in members})
+    owner = {
+        name.split()[-1]: n
+        for n, members in enumerate(linked)
+        for name in {m.value.normalized for m in members}
+        if " " in name and surnames[name.split()[-1]] == 1
+    }
+    extra: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for key in [k for k in orgs if " " not in k and k in owner]:
+        for doc, forms in orgs.pop(key).items():
+            extra[owner[key]][doc] |= {f.lower() for f in forms}
     entities = []
-    for members in _link_people(people, config):
+    for n, members in enumerate(linked):
         names: dict[str, set[str]] = defaultdict(set)
         for m in members:
             names[m.claim.document_id].add(m.value.normalized)
+        for doc, forms in extra.get(n, {}).items():
+            names[doc] |= forms
         if len(names) < 2:
             continue
         mentions = []
@@ -64,18 +85,36 @@ def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60
             titles = {k: t for name in sorted(forms) for k, t in titles_of.get((doc, name), {}).items()}
             mentions.append(EntityMention(doc, tuple(sorted(forms)), tuple(sorted((t, k) for k, t in titles.items()))))
         entities.append(Entity(_display_name(members), "person", tuple(mentions)))
-    orgs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for c in claims:
-        for v in c.values:
-            if v.kind == "organisation":
-                orgs[v.normalized][c.document_id].add(v.text)
-    for per_doc in orgs.values():
+    for per_doc in _merge_acronyms(orgs):
         if len(per_doc) >= 2:
             mentions = [EntityMention(doc, tuple(sorted(forms))) for doc, forms in sorted(per_doc.items())]
-            name = Counter(f for forms in per_doc.values() for f in forms).most_common(1)[0][0]
+            # the spelled-out name where a source gives one: "Federal Bureau of Investigation (FBI)"
+            said = Counter(f for forms in per_doc.values() for f in forms)
+            name = max(said, key=lambda f: (not f.isupper(), said[f], f))
             entities.append(Entity(name, "organisation", tuple(mentions)))
     entities.sort(key=lambda e: (e.kind != "person", -len(e.mentions), e.name))
     return tuple(entities[:limit])
+
+
+def _merge_acronyms(orgs: dict[str, dict[str, set[str]]]) -> list[dict[str, set[str]]]:
+    """Organisations by name, an acronym merged with the one name it abbreviates ("FBI" with
+    "Federal Bureau of Investigation"); an acronym that fits two names stays apart."""
+    initials: dict[str, list[str]] = defaultdict(list)
+    for key in orgs:
+        if " " in key:
+            letters = "".join(w[0] for w in key.split() if w not in ACRONYM_SKIPS)
+            initials[letters].append(key)
+    merged: dict[str, dict[str, set[str]]] = {k: v for k, v in orgs.items()}
+    for key in list(merged):
+        expansions = initials.get(key.replace(".", ""), [])
+        if " " not in key and len(expansions) == 1:
+            for doc, forms in merged.pop(key).items():
+                merged[expansions[0]].setdefault(doc, set()).update(forms)
+    return list(merged.values())
+
+
+# Words an acronym leaves out: "Federal Bureau of Investigation" is FBI.
+ACRONYM_SKIPS = frozenset({"of", "the", "and", "for", "&", "on", "in"})
 
 
 def _link_people(people: list[Sighting], config: CheckConfig) -> list[list[Sighting]]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
-from claimcheck.conflicts.draft import Draft, Sighting, cross_source, gather_values
+from claimcheck.conflicts.draft import PAIR_CARDS, Draft, Sighting, cross_source, gather_values
 from claimcheck.frames import contradicts, same_event, same_fact
 from claimcheck.lexicon import PLACE_LEVELS, SYNONYM_GROUPS, place_levels, stem
 from claimcheck.types import Claim, Cluster, Value
@@ -50,12 +50,13 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
         for component in _components(disagreeing):
             # Four or more values for one subject are a list of facts (every year someone
             # hosted, every game's score), not one fact told two ways.
-            many = len({s.value.normalized for pair in component for s in pair}) > 3
+            distinct = len({s.value.normalized for pair in component for s in pair})
             by_values: dict[frozenset[str], list[tuple[Sighting, Sighting]]] = defaultdict(list)
             for a, b in component:
                 by_values[frozenset((a.value.normalized, b.value.normalized))].append((a, b))
-            for group in by_values.values():
-                conflict = _build(kind, subject, group, cluster_of[(kind, subject)], config, many)
+            groups = [component] if len(by_values) > PAIR_CARDS else list(by_values.values())
+            for group in groups:
+                conflict = _build(kind, subject, group, cluster_of[(kind, subject)], config, distinct > 3)
                 if conflict:
                     conflicts.append(conflict)
     return conflicts
@@ -309,6 +310,7 @@ def _components(pairs: list[tuple[Sighting, Sighting]]) -> list[list[tuple[Sight
 
     def find(x: str) -> str:
         while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]  # path halving: chains stay short, finds stay cheap
             x = parent[x]
         return x
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts.describe import describe, shared_words
-from claimcheck.conflicts.draft import Draft
+from claimcheck.conflicts.draft import LIST_VALUES, Draft
 from claimcheck.errors import InputError
 from claimcheck.types import CONFLICT_KINDS, Conflict, ConflictValue
 
@@ -176,8 +176,9 @@ def settle(draft: Draft, headlines: set[tuple[str, int]], config: CheckConfig) -
     signals = signals_of(draft, values)
     model = load_model(config.severity_model)
     confidence = round(model.probability(signals), 2)
-    # not a disagreement between sources' articles: never shown first, whatever the model says
-    held_low = internal or headline_only
+    # not a disagreement between sources' articles, or not one fact: never shown first,
+    # whatever the model says
+    held_low = internal or headline_only or len(values) > LIST_VALUES
     severity = "low" if held_low else model.severity(confidence)
     signals["held_low"] = float(held_low)
     summary = describe(draft.kind, draft.subject, values, both, internal)

@@ -35,18 +35,34 @@ def _templates() -> jinja2.Environment:
     )
 
 
+# What one page holds, so that a story of thousands of articles still opens in a browser:
+# cards past this many (the least severe and certain, as conflicts come sorted) and values
+# of one card past this many are counted on the page and left to the JSON and CSV reports.
+PAGE_CARDS = 300
+CARD_VALUES = 12
+
+
 def render_html(report: Report) -> str:
     """One self-contained page: no request leaves it, and the only script that may run is
     its own, allowed by hash in the Content-Security-Policy, so article text can never run."""
     data = to_dict(report)
+    data["conflicts"], left_out = data["conflicts"][:PAGE_CARDS], data["conflicts"][PAGE_CARDS:]
     doc_number = {d.id: n for n, d in enumerate(report.documents)}
     for conflict in data["conflicts"]:
+        values = conflict["values"]
+        conflict["sources"] = sorted({d for v in values for d in v["documents"]})  # the source filter's, all of them
+        conflict["more_values"] = {
+            "values": len(values[CARD_VALUES:]),
+            "sources": len({d for v in values[CARD_VALUES:] for d in v["documents"]}),
+        }
+        conflict["values"] = values[:CARD_VALUES]
         for value in conflict["values"]:
             for claim in value["claims"]:
                 a = claim["value_start"] - claim["start"]
                 b = claim["value_end"] - claim["start"]
                 claim["parts"] = (claim["text"][:a], claim["text"][a:b], claim["text"][b:])
                 claim["doc_number"] = doc_number[claim["document"]]
+    on_page = {c["id"] for c in data["conflicts"]}
     env = _templates()
     script = _script()
     page_state = {
@@ -60,9 +76,11 @@ def render_html(report: Report) -> str:
         entities=_entity_rows(report),
         sources=_source_views(report),
         counts={
-            "low": sum(c.severity == "low" and not dismissed(report, c) for c in report.conflicts),
-            "dismissed": sum(dismissed(report, c) for c in report.conflicts),
+            "low": sum(c.severity == "low" and not dismissed(report, c) and c.id in on_page for c in report.conflicts),
+            "dismissed": sum(dismissed(report, c) and c.id in on_page for c in report.conflicts),
+            "main": sum(c.severity != "low" and not dismissed(report, c) for c in report.conflicts),
         },
+        left_out={s: sum(c["severity"] == s for c in left_out) for s in SEVERITIES} | {"all": len(left_out)},
         script=script,
         script_hash=_script_hash(script),
         page_state=page_state,
@@ -87,9 +105,11 @@ def render_batch_index(run: dict[str, Any]) -> str:
             **s,
             "problem_files": sum(bool(f["problems"]) or f["read"] == 0 for f in s["files"]),
             "report": s["status"] in ("done", "unchanged"),
+            "checked_shown": _minutes(s.get("checked", "")),
         }
         for s in run["stories"]
     ]
+    checked = sorted(_minutes(r["checked"]) for r in rows if r["report"] and r.get("checked"))
     # failed stories first (they need a person), then by high, medium and all conflicts
     rows.sort(
         key=lambda r: (r["status"] == "failed", r["by_severity"]["high"], r["by_severity"]["medium"], r["conflicts"]),
@@ -99,8 +119,13 @@ def render_batch_index(run: dict[str, Any]) -> str:
     return (
         _templates()
         .get_template("batch.html.j2")
-        .render(run=run, stories=rows, script=script, script_hash=_script_hash(script))
+        .render(run=run, stories=rows, checked=checked, script=script, script_hash=_script_hash(script))
     )
+
+
+def _minutes(stamp: str) -> str:
+    """ "2026-12-01T14:03:59+00:00" as "2026-12-01 14:03": to the minute, as a person reads it."""
+    return stamp[:16].replace("T", " ")
 
 
 def _kind_counts(report: Report) -> list[dict[str, Any]]:

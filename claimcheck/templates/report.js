@@ -32,7 +32,7 @@
     var d = decisions[card.dataset.key];
     var status = d ? d.status : "";
     card.dataset.review = status;
-    card.querySelector(".badge.review").textContent = status;
+    card.querySelector(".badge.decision").textContent = status;
     card.querySelectorAll(".review button").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.status === status));
     });
@@ -41,26 +41,39 @@
   }
 
   function counts() {
+    var none = document.getElementById("no-main");  // said while no high or medium card is left undismissed
+    if (none) none.hidden = document.getElementById("main-cards").children.length > 0;
     document.querySelector("#low .n").textContent = document.getElementById("low-cards").children.length;
     document.querySelector("#dismissed .n").textContent = document.getElementById("dismissed-cards").children.length;
   }
 
-  function decide(card, status, note) {
+  // the card a reviewer goes on to after deciding `card`: the next undecided one in the order
+  // shown, wrapping round to the top, found before the decided card moves away
+  function nextUndecided(card) {
+    var list = visible();
+    var at = list.indexOf(card);
+    var ahead = list.slice(at + 1).concat(list.slice(0, Math.max(at, 0)));
+    return ahead.find(function (c) { return !c.dataset.review; }) || null;
+  }
+
+  function decide(card, status, note, stay) {
     var key = card.dataset.key;
     var old = decisions[key];
+    var next = status && !stay ? nextUndecided(card) : null;
     if (!status) {
       delete decisions[key];
     } else {
       decisions[key] = {
         status: status,
         note: note !== undefined ? note : (old ? old.note : ""),
-        summary: card.querySelector("h3").textContent.trim()
+        summary: card.querySelector(".summary").textContent.trim()
       };
     }
     save();
     show(card);
     counts();
     filter();
+    if (next) focusCard(next);
   }
 
   var search = document.getElementById("search");
@@ -121,7 +134,7 @@
       });
     });
     card.querySelector(".note").addEventListener("change", function (e) {
-      decide(card, card.dataset.review || "needs-check", e.target.value);
+      decide(card, card.dataset.review || "needs-check", e.target.value, true);  // still typing here
     });
     card.addEventListener("click", function () { if (current !== card) focusCard(card); });
   });

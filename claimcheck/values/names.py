@@ -62,17 +62,22 @@ def _calendar_word(tokens: list[Token], j: int) -> bool:
     return word in MONTHS and j + 1 < len(tokens) and tokens[j + 1].text[:1].isdigit()
 
 
+# Prepositions after which a capitalised name is where something happened.
+LOCATIVE = frozenset({"in", "at", "near", "outside"})
+
+
 def find(text: str, tokens: list[Token], parsed: Parsed) -> list[Value]:
     """People, with their titles; places and organisations found on the way (places.py)."""
     closed = {w.start for w in parsed.words if w.pos in CLOSED_CLASSES}
+    common = {w.start for w in parsed.words if w.pos == "NOUN"}  # "Officials", "Police": capitalised, no names
     values: list[Value] = []
     for i, j in _runs(tokens, closed):
-        values += _classify_run(text, tokens, i, j, parsed.entities)
+        values += _classify_run(text, tokens, i, j, parsed.entities, common)
     values += _administrations(tokens, parsed.entities)
     return values
 
 
-def _classify_run(text: str, tokens: list[Token], i: int, j: int, entities: Entities) -> list[Value]:
+def _classify_run(text: str, tokens: list[Token], i: int, j: int, entities: Entities, common: set[int]) -> list[Value]:
     """A run of capitalised words: a person (NER's PERSON, or a title or "said" to cue one)
     with the titles and countries written with it, a place, an organisation, or nothing."""
     # Extend left over lowercase title words directly before the run: "defense Minister X",
@@ -178,6 +183,14 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int, entities: Enti
             return place
         if any(w in lx.COUNTRY_ALIASES or w in lx.DEMONYMS for w in name_words):
             return []
+        if all(t.start in common for t in name_tokens):
+            return []  # common nouns a sentence starts with ("Officials said"): nobody's name
+    if not cue and label == "PERSON" and k > 0 and tokens[k - 1].word in LOCATIVE and not name_tokens[-1].possessive:
+        # "arrested in Lyon": the small NER model reads many a city as a person; right after
+        # "in" or "at", a place the gazetteer knows is that place
+        place = place_or_org(text, tokens, i, j, "GPE")
+        if place:
+            return place
     after = tokens[j].word if j < len(tokens) else ""
     after2 = tokens[j + 1].word if j + 1 < len(tokens) else ""
     initials = any(len(t.text.rstrip(".")) == 1 for t in name_tokens[1:-1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from claimcheck import lexicon as lx
@@ -75,6 +76,10 @@ def find(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[V
             continue  # a bare year that the date rules did not take: leave it alone
         if text[max(0, s - 4) : s].lower().endswith(("no. ", "no.")) or text[e : e + 1] in {":", "/"}:
             continue
+        age = _age_of(text, s, e, number)
+        if age:  # "Jane Roe, 56, was arrested": her age, compared with what others say it is
+            values.append(Value("number", text[s:e].strip(), _format_number(number), (s, e), role=age))
+            continue
         if _after_name(text, s) and not m.group("cur"):
             continue  # "Route 52", "Flight 370", "Windows 7": a name, not a count
         scale = (m.group("scale") or "").lower()
@@ -101,6 +106,22 @@ def find(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[V
             )
         )
     return values
+
+
+CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name, *calendar.day_name) if w)
+# A name, then a figure set off by commas (or "aged"): "Jane Roe, 56," "Roe, aged 56,"
+APPOSITION = re.compile(r"\b([A-Z][\w'’-]+),\s+(?:aged\s+)?$")
+
+
+def _age_of(text: str, start: int, end: int, number: float) -> str:
+    """The unit of an age in apposition, "age of roe" (by surname, so that two people's ages
+    in one sentence are not set against each other); "" when the figure is not one."""
+    if not (0 < number < 125 and number == int(number)) or text[end : end + 1] not in {",", ")"}:
+        return ""
+    m = APPOSITION.search(text[max(0, start - 40) : start])
+    if not m or m.group(1).lower() in CALENDAR_WORDS:  # "On Monday, 12, ..." is no one's age
+        return ""
+    return f"age of {m.group(1).lower()}"
 
 
 def _after_name(text: str, start: int) -> bool:

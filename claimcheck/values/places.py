@@ -12,6 +12,10 @@ def place_or_org(text: str, tokens: list[Token], i: int, j: int, label: str = ""
     """The run as an organisation (an organisation's word in it, an acronym, or NER's ORG) or as
     a place the gazetteer knows; `label` is NER's reading of the run."""
     run = tokens[i:j]
+    if j - i > 2 and run[0].word in {"member", "members"} and run[1].word == "of":
+        return place_or_org(text, tokens, i + 2, j, "ORG")  # "Member of Congress": the body is Congress
+    if is_acronym(run) and run[0].word in lx.NOT_ORGANISATIONS:
+        return []
     run_text = (
         text[run[0].start : run[-1].end].rstrip("’'s") if run[-1].possessive else text[run[0].start : run[-1].end]
     )

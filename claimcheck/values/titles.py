@@ -65,7 +65,9 @@ def appositive_titles(text: str, tokens: list[Token], k: int, j: int) -> list[tu
                     c += 1
                 if c > end + 1:  # "Secretary of War", not "chairman of the Asia Group"
                     end = c
-            found.append((tokens[q:end], head_kind(tokens[r].word) or "office"))
+            # "Sen. Chuck Schumer, Rep. Peter King and ...": a title a name follows is that name's
+            if not (end < len(tokens) and tokens[end].capital):
+                found.append((tokens[q:end], head_kind(tokens[r].word) or "office"))
     # before: modifiers HEAD , NAME
     if k >= 2 and tokens[k - 1].text == ",":
         r = k - 2
