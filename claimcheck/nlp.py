@@ -73,10 +73,13 @@ def model_version() -> str:
 
 
 def parse(texts: Sequence[str]) -> list[Parsed]:
-    """Every text parsed, in order, through nlp.pipe in batches."""
+    """Every text parsed, in order, through nlp.pipe in batches; a text given twice is parsed
+    once (outlets that run the same wire copy repeat sentences word for word: 5 % of ECB+'s)."""
     with _loading:
         nlp = _pipeline()[0]
-    return [_plain(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)]
+    unique = list(dict.fromkeys(texts))
+    parsed = dict(zip(unique, (_plain(doc) for doc in nlp.pipe(unique, batch_size=BATCH_SIZE)), strict=True))
+    return [parsed[t] for t in texts]
 
 
 def _plain(doc: Any) -> Parsed:
