@@ -184,3 +184,13 @@ def test_a_title_in_a_list_belongs_to_the_name_after_it() -> None:
     claim = extract_values(Claim("d:0", "d", text, (0, len(text))), Document("d", "d", text))
     held = {(v.role, v.normalized) for v in claim.values if v.kind == "title"}
     assert held == {("chuck schumer", "senator"), ("peter king", "representative"), ("andrew cuomo", "governor")}
+
+
+def test_a_place_that_opens_a_sentence_keeps_its_first_word() -> None:
+    # "new" is an ordinary word in this article, but "New" of "New York" is not
+    doc = "The new rules were set out on Monday. New York Republican Rep. Peter King said the hearing would go ahead."
+    text = "New York Republican Rep. Peter King said the hearing would go ahead."
+    start = doc.index(text)
+    claim = extract_values(Claim("d:0", "d", text, (start, start + len(text))), Document("d", "d", doc))
+    [title] = [v for v in claim.values if v.kind == "title"]
+    assert title.text == "New York Republican Rep." and title.role == "peter king"

@@ -65,13 +65,28 @@ def restore_case(text: str, document_text: str) -> str:
     """
     lower = _lower_stems(document_text)
 
-    def fix(w: str) -> str:
+    def fix(w: str, at: int) -> str:
+        if _opens_place(text, at):  # "New" of "New York" is no ordinary word, whatever "new" is
+            return w
         return w[0].lower() + w[1:] if w.lower() in lower or lx.stem(w) in lower else w
 
     words = TITLE_CASE_WORD.findall(text)
     if len(words) >= 4 and sum(1 for w in LOWER_WORD.findall(text) if len(w) > 3) <= len(words) / 3:
-        return TITLE_CASE_WORD.sub(lambda m: fix(m.group()), text)  # a headline
-    return SENTENCE_START.sub(lambda m: m.group(1) + fix(m.group(2)), text, count=1)
+        return TITLE_CASE_WORD.sub(lambda m: fix(m.group(), m.start()), text)  # a headline
+    return SENTENCE_START.sub(lambda m: m.group(1) + fix(m.group(2), m.start(2)), text, count=1)
+
+
+NAME_AHEAD = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){1,2}")
+
+
+def _opens_place(text: str, at: int) -> bool:
+    """The word at `at` begins a place's name of two or three words ("New York", "South Korea")."""
+    m = NAME_AHEAD.match(text, at)
+    if not m:
+        return False
+    words = m.group().split()
+    gazetteer = lx.gazetteer()
+    return any(lx.canonical_place(" ".join(words[:n])) in gazetteer for n in (2, 3) if len(words) >= n)
 
 
 @functools.lru_cache(maxsize=64)
