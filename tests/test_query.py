@@ -204,6 +204,8 @@ def test_an_age_in_apposition_is_compared() -> None:
     assert [(d.kind, d.query.normalized, d.source.normalized) for d in differs.differences] == [("number", "65", "56")]
     same = verdict(query, "Police said Jane Roe, aged 65, was arrested in Paris on Friday.", similarity=0.9)
     assert same is not None and same.verdict == "supports"
+    # a figure set off by commas after a place is nobody's age
+    assert verdict("In Paris, 12, the count was low.", "In Paris, 21, the count was low.", 0.99).verdict != "conflicts"  # type: ignore[union-attr]
     # two people's ages in one sentence are each set against that person's
     both = verdict("Smith, 40, and Jones, 38, were charged.", "Smith, 40, and Jones, 38, were charged.", 0.99)
     assert both is not None and both.verdict == "supports"

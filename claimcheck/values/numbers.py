@@ -118,10 +118,17 @@ def _age_of(text: str, start: int, end: int, number: float) -> str:
     in one sentence are not set against each other); "" when the figure is not one."""
     if not (0 < number < 125 and number == int(number)) or text[end : end + 1] not in {",", ")"}:
         return ""
-    m = APPOSITION.search(text[max(0, start - 40) : start])
+    window = text[max(0, start - 40) : start]
+    m = APPOSITION.search(window)
     if not m or m.group(1).lower() in CALENDAR_WORDS:  # "On Monday, 12, ..." is no one's age
         return ""
+    before = window[: m.start(1)].split()
+    if before and before[-1].lower() in PREPOSITIONS:  # "In Paris, 12, ...": a place, not a person
+        return ""
     return f"age of {m.group(1).lower()}"
+
+
+PREPOSITIONS = frozenset({"in", "at", "on", "from", "for", "by", "to", "of", "since", "near"})
 
 
 def _after_name(text: str, start: int) -> bool:
