@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 from claimcheck.errors import InputError
-from claimcheck.types import REVIEW_STATUSES, Conflict, Decision, Report
+from claimcheck.types import REVIEW_STATUSES, Decision, Report
 
 DECISIONS_FORMAT = "claimcheck-decisions-1"
 EXPORT_HINT = "use the JSON that the report page's Export decisions button saves"
@@ -72,10 +72,6 @@ def report_fingerprint(report: Report) -> str:
     for d in sorted(report.documents, key=lambda d: d.id):
         digest.update(d.id.encode() + b"\0" + hashlib.sha256(d.text.encode()).digest())
     return digest.hexdigest()[:16]
-
-
-def dismissed(report: Report, conflict: Conflict) -> bool:
-    return report.is_dismissed(conflict)
 
 
 def made_for(path: Path) -> str | None:

@@ -24,6 +24,8 @@ from claimcheck.errors import InputError
 from claimcheck.types import Document, Problem
 
 log = logging.getLogger(__name__)
+# trafilatura warns "discarding data" on a page it cannot read; what was done with it is ours to say
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -255,7 +257,6 @@ def extract_html(html: str) -> tuple[str, dict[str, Any], str]:
     when the main text could not be told apart and all the page's visible text was read."""
     import trafilatura  # slow import: only when HTML is scanned
 
-    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its "discarding data" is ours to say
     result = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=True, favor_precision=True, with_metadata=True
     )

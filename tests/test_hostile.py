@@ -35,7 +35,10 @@ class Bad:
 
 
 def _text(name: str, text: str | bytes) -> Callable[[Path], None]:
-    return lambda folder: write(folder, name, text) and None
+    def make(folder: Path) -> None:
+        write(folder, name, text)
+
+    return make
 
 
 def _link(name: str, target: str, *loop: str) -> Callable[[Path], None]:

@@ -104,7 +104,7 @@ def _merge_acronyms(orgs: dict[str, dict[str, set[str]]]) -> list[dict[str, set[
         if " " in key:
             letters = "".join(w[0] for w in key.split() if w not in ACRONYM_SKIPS)
             initials[letters].append(key)
-    merged: dict[str, dict[str, set[str]]] = {k: v for k, v in orgs.items()}
+    merged = dict(orgs)
     for key in list(merged):
         expansions = initials.get(key.replace(".", ""), [])
         if " " not in key and len(expansions) == 1:

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from claimcheck.decisions import decision_dicts, dismissed, report_fingerprint
+from claimcheck.decisions import decision_dicts, report_fingerprint
 from claimcheck.report.contract import BIDI_CONTROLS, to_dict
 from claimcheck.types import CONFLICT_KINDS, SEVERITIES, Report
 
@@ -63,6 +63,7 @@ def render_html(report: Report) -> str:
                 claim["parts"] = (claim["text"][:a], claim["text"][a:b], claim["text"][b:])
                 claim["doc_number"] = doc_number[claim["document"]]
     on_page = {c["id"] for c in data["conflicts"]}
+    shown = [c for c in report.conflicts if c.id in on_page]
     env = _templates()
     script = _script()
     page_state = {
@@ -76,9 +77,9 @@ def render_html(report: Report) -> str:
         entities=_entity_rows(report),
         sources=_source_views(report),
         counts={
-            "low": sum(c.severity == "low" and not dismissed(report, c) and c.id in on_page for c in report.conflicts),
-            "dismissed": sum(dismissed(report, c) and c.id in on_page for c in report.conflicts),
-            "main": sum(c.severity != "low" and not dismissed(report, c) for c in report.conflicts),
+            "low": sum(c.severity == "low" and not report.is_dismissed(c) for c in shown),
+            "dismissed": sum(report.is_dismissed(c) for c in shown),
+            "main": sum(c.severity != "low" and not report.is_dismissed(c) for c in report.conflicts),
         },
         left_out={s: sum(c["severity"] == s for c in left_out) for s in SEVERITIES} | {"all": len(left_out)},
         script=script,

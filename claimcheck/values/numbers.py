@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 
 from claimcheck import lexicon as lx
 from claimcheck.types import Value
+from claimcheck.values.dates import MONTHS, WEEKDAYS
 from claimcheck.values.tokens import Token
 
 # --- numbers -----------------------------------------------------------------
@@ -108,9 +108,9 @@ def find(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[V
     return values
 
 
-CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name, *calendar.day_name) if w)
 # A name, then a figure set off by commas (or "aged"): "Jane Roe, 56," "Roe, aged 56,"
 APPOSITION = re.compile(r"\b([A-Z][\w'’-]+),\s+(?:aged\s+)?$")
+PREPOSITIONS = frozenset({"in", "at", "on", "from", "for", "by", "to", "of", "since", "near"})
 
 
 def _age_of(text: str, start: int, end: int, number: float) -> str:
@@ -120,15 +120,12 @@ def _age_of(text: str, start: int, end: int, number: float) -> str:
         return ""
     window = text[max(0, start - 40) : start]
     m = APPOSITION.search(window)
-    if not m or m.group(1).lower() in CALENDAR_WORDS:  # "On Monday, 12, ..." is no one's age
+    if not m or m.group(1).lower() in MONTHS or m.group(1).lower() in WEEKDAYS:  # "On Monday, 12, ..."
         return ""
     before = window[: m.start(1)].split()
     if before and before[-1].lower() in PREPOSITIONS:  # "In Paris, 12, ...": a place, not a person
         return ""
     return f"age of {m.group(1).lower()}"
-
-
-PREPOSITIONS = frozenset({"in", "at", "on", "from", "for", "by", "to", "of", "since", "near"})
 
 
 def _after_name(text: str, start: int) -> bool:
