@@ -133,3 +133,21 @@ def test_an_official_pipeline_is_preferred_and_a_missing_one_is_named(monkeypatc
             nlp.parse(["A sentence."])
     finally:
         nlp._pipeline.cache_clear()  # the next test loads the real pipeline again
+
+
+def test_entities_are_read_where_a_name_can_be_and_nowhere_else() -> None:
+    from claimcheck import nlp
+
+    full = nlp._pipeline()[0]
+    named = [
+        "Barack Obama met the Chinese delegation in Beijing on Monday.",
+        "He said Obama would go.",  # a name after a function word that opens the sentence
+        "Police said the fire was out.",  # a capital on a noun: NER may read it
+    ]
+    for text, parsed in zip(named, nlp.parse(named), strict=True):
+        assert parsed.entities == tuple((e.start_char, e.end_char, e.label_) for e in full(text).ents), text
+    # no capital but the one a pronoun opens the sentence with: names are never looked for
+    # there, so NER is not run; figures are the rules' to read, not NER's
+    [claim] = claims(("a", "He said the fire burned for two days and ten homes were lost."))
+    assert [p.entities for p in nlp.parse([claim.text, "the mayor of london resigned."])] == [(), ()]
+    assert [v.normalized for v in claim.values if v.kind == "number"] == ["2", "10"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from claimcheck import lexicon as lx
-from claimcheck.nlp import Parsed
+from claimcheck.nlp import CLOSED_CLASSES, Parsed
 from claimcheck.types import Value
 from claimcheck.values.dates import MONTHS, WEEKDAYS
 from claimcheck.values.places import place_or_org
@@ -14,11 +14,6 @@ from claimcheck.values.titles import appositive_titles, head_kind, org_prefixed_
 from claimcheck.values.tokens import NOT_PEOPLE, Entities, Token, is_acronym, is_cap, label_of
 
 # --- names: people, titles, organisations, places ----------------------------
-
-
-# Parts of speech that no name, title or place begins with: a capital on "But", "Though",
-# "However" or "The" at a sentence's start is the sentence's, not a name's.
-CLOSED_CLASSES = frozenset({"CCONJ", "SCONJ", "DET", "PRON", "ADP", "AUX", "PART", "INTJ", "ADV"})
 
 
 def _runs(tokens: list[Token], closed: set[int]) -> Iterable[tuple[int, int]]:
