@@ -7,7 +7,7 @@ import json
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,10 @@ def evaluate(
     """Noise and injection recall over `stories`; and, for those of them that `labelled`
     holds, the score of their untouched reports against the labels."""
     step = progress or (lambda stage, done, total: None)
+    # Every conflict is a row to fit the severity model on, those under the floor too (a
+    # refit moves them); what is scored is what a user is shown, the floor applied.
+    floor = config.min_confidence
+    config = replace(config, min_confidence=0.0)
     result = Evaluation(tuple(kinds), seed, per_kind, labelled=tuple(labelled), severity_model=config.severity_model)
     wanted = {s.story: s for s in labelled}
     untouched: dict[str, Report] = {}
@@ -155,20 +159,22 @@ def evaluate(
 
         if seeds_folder is not None and seeds_folder.is_dir():
             seed_documents, _ = read_documents([seeds_folder])
-            result.seeds_row = seed_checks(check(seed_documents))
+            result.seeds_row = seed_checks(listed(check(seed_documents), floor))
         for n, story in enumerate(stories, 1):
             step("stories", n, len(stories))
-            baseline = check(story.documents)
+            everything = check(story.documents)
+            baseline = listed(everything, floor)
             if story.id in wanted:
                 untouched[story.id] = baseline
-            result.rows += untouched_rows(story.id, baseline, wanted.get(story.id))
+            result.rows += untouched_rows(story.id, everything, wanted.get(story.id))
             loud = [c for c in baseline.conflicts if c.severity in ("high", "medium")]
             result.noise[story.id] = len(loud)
             result.noise_examples[story.id] = [f"[{c.severity}] {c.kind}: {c.summary}" for c in loud[:10]]
-            known = {conflict_key(c) for c in baseline.conflicts}
+            known = {conflict_key(c) for c in everything.conflicts}
             for documents, injection in inject_story(story.id, story.documents, story.mentions, kinds, per_kind, seed):
-                report = check(documents)
-                result.rows += injected_rows(story.id, report, known, injection, len(result.copies))
+                full = check(documents)
+                result.rows += injected_rows(story.id, full, known, injection, len(result.copies))
+                report = listed(full, floor)
                 result.copies.append(
                     {
                         "story": story.id,
@@ -184,6 +190,11 @@ def evaluate(
     if labelled:
         result.real = score(labelled, untouched).as_dict()
     return result
+
+
+def listed(report: Report, floor: float) -> Report:
+    """The report as a user is shown it: the cards at or above `floor` (pipeline.analyse)."""
+    return replace(report, conflicts=tuple(c for c in report.conflicts if c.confidence >= floor))
 
 
 def untouched_rows(story: str, report: Report, labels: LabelledStory | None) -> list[Row]:
@@ -274,7 +285,7 @@ def seed_checks(report: Report) -> dict[str, Any]:
     found["role_holder"] = any(k == "role_holder" and any("biden" in v for v in values) for k, values in sets)
     wrong = [f"{a} / {b}" for a, b in SEED_NOT_CONFLICTS if any({a, b} <= values for _, values in sets)]
     loud = sum(c.severity in ("high", "medium") for c in report.conflicts)
-    return {"found": found, "wrongly_flagged": wrong, "high_medium": loud}
+    return {"found": found, "wrongly_flagged": wrong, "high_medium": loud, "low": len(report.conflicts) - loud}
 
 
 def render_markdown(evaluation: Evaluation, command: str) -> str:
@@ -294,7 +305,7 @@ def render_markdown(evaluation: Evaluation, command: str) -> str:
         wrong = ", ".join(seeds["wrongly_flagged"]) or "none"
         lines.append(
             f"| seed fixtures | found: {found}; wrongly flagged: {wrong}; "
-            f"high/medium conflicts: {seeds['high_medium']} |"
+            f"high/medium conflicts: {seeds['high_medium']}; low: {seeds.get('low', '?')} |"
         )
     lines += [
         f"| stories scanned | {s['stories']} |",

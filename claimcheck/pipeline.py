@@ -197,13 +197,17 @@ def analyse(
         if d.id not in with_claims
     ]
     clusters = cluster_claims(claims, vectors, config)
-    conflicts = find_conflicts(claims, clusters, config)
+    found = find_conflicts(claims, clusters, config)
+    # found is sorted most severe and most certain first: what falls under the floor is its
+    # tail of low cards, so the ids of those listed stay k1..kN
+    conflicts = tuple(c for c in found if c.confidence >= config.min_confidence)
     entities = story_entities(claims, config)
     stats = {
         "documents": len(documents),
         "claims": len(claims),
         "clusters": len(clusters),
         "conflicts": len(conflicts),
+        "unlisted": len(found) - len(conflicts),  # under config.min_confidence: counted, not listed
         "by_severity": {s: sum(c.severity == s for c in conflicts) for s in ("high", "medium", "low")},
         "by_kind": dict(Counter(c.kind for c in conflicts)),
         "problems": len(problems),

@@ -118,3 +118,18 @@ def test_queries_on_the_seeds_with_bundled_model(tmp_path) -> None:  # type: ign
         for s in conflicting.values():
             [diff] = [v for v in s["matches"][0]["values"] if not v["agrees"]]
             assert (diff["kind"], diff["query"], diff["source"]) == ("title", "Secretary of War", "Defense Secretary")
+
+
+def test_cards_under_the_floor_are_counted_not_listed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from claimcheck.report import render_html, render_text, to_dict
+
+    every = scan([SEEDS], CheckConfig(cache_dir=tmp_path, min_confidence=0.0), embedder=hashing_embedder)
+    shown = scan([SEEDS], CheckConfig(cache_dir=tmp_path), embedder=hashing_embedder)
+    under = [c for c in every.conflicts if c.confidence < 0.05]
+    assert under and every.stats["unlisted"] == 0
+    # the floor takes the least certain cards off the end, and nothing else
+    assert shown.conflicts == every.conflicts[: len(every.conflicts) - len(under)]
+    assert shown.stats["unlisted"] == len(under) and to_dict(shown)["stats"]["unlisted"] == len(under)
+    assert f"{len(under)} more under 5% confidence not listed" in render_text(shown)
+    assert 'id="unlisted"' in render_html(shown) and 'id="unlisted"' not in render_html(every)
+    check_seed_report(shown)  # what the project was started to find is above it

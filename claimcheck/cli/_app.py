@@ -95,6 +95,7 @@ class Shared:
     cache_dir: Path | None
     no_cache: bool
     severity_model: Path | None
+    min_confidence: float
     quiet: bool
     verbose: int
 
@@ -113,6 +114,7 @@ class Shared:
             cache_dir=None if self.no_cache else (self.cache_dir or default_cache_dir()),
             backend=Backend(self.backend).value,
             severity_model=self.severity_model.resolve() if self.severity_model is not None else None,
+            min_confidence=self.min_confidence,
         )
 
     def progress(self) -> Progress:
@@ -172,6 +174,20 @@ SHARED_OPTIONS = [
             ),
         ],
         None,
+    ),
+    _option(
+        "min_confidence",
+        Annotated[
+            float,
+            typer.Option(
+                "--min-confidence",
+                min=0.0,
+                max=1.0,
+                help="Cards the severity model gives less chance than this of being real are counted, not listed "
+                "(0 lists every one).",
+            ),
+        ],
+        CheckConfig().min_confidence,
     ),
     _option("quiet", Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")], False),
     _option(

@@ -8,7 +8,7 @@ from typing import Any
 from claimcheck.types import Conflict, Decision, Report
 from claimcheck.version import __version__
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 # Bidirectional controls (U+202E reverses what follows) would make article text show other
@@ -50,7 +50,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             for e in report.entities
         ],
         "problems": [{"path": p.path, "message": p.message, "skipped": p.skipped} for p in report.problems],
-        "stats": {**report.stats, "model": report.config.model},
+        "stats": {**report.stats, "model": report.config.model, "min_confidence": report.config.min_confidence},
     }
 
 

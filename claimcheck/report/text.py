@@ -24,6 +24,11 @@ def render_text(report: Report) -> str:
             lines.append(f"  [{c.severity:<6}] {c.kind:<12} {c.confidence:.2f}  {c.summary}{mark}")
     for c in gone:
         lines.append(f"  [dismissed] {c.kind:<12} {c.confidence:.2f}  {c.summary}")
+    if unlisted := s.get("unlisted"):
+        lines.append(
+            f"  ({unlisted} more under {report.config.min_confidence:.0%} confidence not listed; "
+            "--min-confidence 0 lists them)"
+        )
     for p in report.problems:
         lines.append(f"  note: {p.path}: {p.message}")
     return ("\n".join(lines) + "\n").translate(BIDI_CONTROLS)
