@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -150,3 +151,14 @@ def test_eval_command_writes_table_and_json(tmp_path: Path, fake_model: Counting
     assert (out / "quality.md").read_text().startswith("# Detection quality")
     assert runner.invoke(app, ["eval", str(tmp_path / "corpus"), "--types", "colour"]).exit_code == 2
     assert runner.invoke(app, ["eval", str(tmp_path / "missing")]).exit_code == 2
+
+
+def test_eval_scores_what_is_listed_and_fits_on_everything(tmp_path: Path) -> None:
+    two_stories(tmp_path)
+    stories = load_corpus(tmp_path)
+    config = CheckConfig(cache_dir=None, cluster_threshold=0.5)
+    every = evaluate(stories, replace(config, min_confidence=0.0), hashing_embedder, per_kind=1, seed=0)
+    floored = evaluate(stories, replace(config, min_confidence=1.0), hashing_embedder, per_kind=1, seed=0)
+    assert every.recall("person_name") == (2, 2) and floored.recall("person_name") == (0, 2)
+    # the rows a refit learns from are the same either way: those under the floor too
+    assert floored.rows == every.rows and any(r.origin == "injected" for r in floored.rows)
