@@ -48,6 +48,7 @@ class Evaluation:
     seeds_row: dict[str, Any] = field(default_factory=dict)
     noise: dict[str, int] = field(default_factory=dict)  # story -> high/medium conflicts untouched
     noise_examples: dict[str, list[str]] = field(default_factory=dict)
+    listed: dict[str, int] = field(default_factory=dict)  # story -> cards listed untouched, any severity
     copies: list[dict[str, Any]] = field(default_factory=list)  # one per injected copy
     real: dict[str, Any] = field(default_factory=dict)  # the score on hand-labelled stories (labelled.py)
     rows: list[Row] = field(default_factory=list)  # every conflict seen, for fitting the severity model
@@ -90,6 +91,8 @@ class Evaluation:
             "false_flags_per_copy": round(self.false_flags_per_copy(), 3),
             "noise_median": statistics.median(noise) if noise else 0,
             "noise_p90": float(np.percentile(noise, 90)) if noise else 0,
+            "listed_mean": round(statistics.mean(self.listed.values()), 1) if self.listed else 0,
+            "listed_median": statistics.median(self.listed.values()) if self.listed else 0,
             "seeds": self.seeds_row,
             "real": {k: v for k, v in self.real.items() if k not in ("cards", "missed")},
         }
@@ -169,6 +172,7 @@ def evaluate(
             result.rows += untouched_rows(story.id, everything, wanted.get(story.id))
             loud = [c for c in baseline.conflicts if c.severity in ("high", "medium")]
             result.noise[story.id] = len(loud)
+            result.listed[story.id] = len(baseline.conflicts)
             result.noise_examples[story.id] = [f"[{c.severity}] {c.kind}: {c.summary}" for c in loud[:10]]
             known = {conflict_key(c) for c in everything.conflicts}
             for documents, injection in inject_story(story.id, story.documents, story.mentions, kinds, per_kind, seed):
@@ -324,6 +328,8 @@ def render_markdown(evaluation: Evaluation, command: str) -> str:
         f"| false flags per injected copy | {s['false_flags_per_copy']:.3f} |",
         f"| noise: high/medium conflicts per untouched story, median | {s['noise_median']} |",
         f"| noise: 90th percentile | {s['noise_p90']:.1f} |",
+        f"| cards listed per untouched story, any severity: mean / median | "
+        f"{s['listed_mean']} / {s['listed_median']} |",
         "",
     ]
     if evaluation.real:

@@ -128,6 +128,25 @@ def test_numbers_with_units() -> None:
     assert got == {("3", "people"), ("7700000", "resident"), ("15000", "refugee"), ("47", "percent")}
 
 
+def test_a_rate_is_not_a_total() -> None:
+    """A salary a season is not set against a contract's worth: the rate's unit says what per."""
+    roles = {
+        text: [v.role for v in values_of(text, kind="number")]
+        for text in (
+            "The Red Sox offered roughly $22 million per season.",
+            "The Red Sox offered $184 million over eight years.",
+            "He hit 40 homers a year and prices rose 3 percent annually.",
+            "The storm killed 12 people a week after it made landfall.",  # "a week after": no rate
+        )
+    }
+    assert list(roles.values()) == [
+        ["usd per season"],
+        ["usd", "year"],
+        ["homer per year", "percent per year"],
+        ["people"],
+    ]
+
+
 def test_number_qualifiers_are_kept() -> None:
     [v] = values_of("About 20 soldiers were wounded in the attack.", kind="number")
     assert v.parents == ("about",)

@@ -57,6 +57,23 @@ SKIPPABLE = frozenset(
     """more other additional new further extra of the more than largest biggest top people's""".split()
 )
 NOT_UNITS = frozenset("""of the a an and or to in on at by for with from as is are was were has have had""".split())
+# "$22 million per season", "40 homers a year", "3 percent annually": a rate is another
+# quantity than a total, so its unit says so, and a salary is not set against a contract's
+# worth. "12 people a week after the storm" is no rate.
+_PERIOD = r"year|season|month|week|day|night|hour|minute|game|match|share|person|head|capita"
+RATE = re.compile(
+    rf"(?:[\s,]+[\w'’-]+){{0,2}}?[\s,]+(?:(?:per|an?|each|every)\s+(?P<period>{_PERIOD})s?\b"
+    r"(?!\s+(?:after|before|later|ago|earlier|since|from|into)\b)|(?P<adverb>annually|yearly|monthly|weekly|daily|hourly)\b)",
+    re.I,
+)
+ADVERB_PERIODS = {
+    "annually": "year",
+    "yearly": "year",
+    "monthly": "month",
+    "weekly": "week",
+    "daily": "day",
+    "hourly": "hour",
+}
 
 
 def find(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[Value]:
@@ -94,6 +111,8 @@ def find(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[V
             unit = _unit_after(text, e)
             if not unit:
                 continue  # a number with nothing counted cannot be aligned across sources
+        if rate := RATE.match(text, e):
+            unit += " per " + (rate.group("period") or ADVERB_PERIODS[rate.group("adverb")]).lower()
         qualifier = QUALIFIER.search(text[max(0, s - 20) : s])
         values.append(
             Value(
