@@ -135,7 +135,7 @@ def test_a_rate_is_not_a_total() -> None:
         for text in (
             "The Red Sox offered roughly $22 million per season.",
             "The Red Sox offered $184 million over eight years.",
-            "He hit 40 homers a year and prices rose 3 percent annually.",
+            "He hit 40 homers a year and prices rose 3 percent Annually.",
             "The storm killed 12 people a week after it made landfall.",  # "a week after": no rate
         )
     }

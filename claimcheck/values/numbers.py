@@ -112,7 +112,7 @@ def find(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[V
             if not unit:
                 continue  # a number with nothing counted cannot be aligned across sources
         if rate := RATE.match(text, e):
-            unit += " per " + (rate.group("period") or ADVERB_PERIODS[rate.group("adverb")]).lower()
+            unit += " per " + (rate.group("period") or ADVERB_PERIODS[rate.group("adverb").lower()]).lower()
         qualifier = QUALIFIER.search(text[max(0, s - 20) : s])
         values.append(
             Value(
