@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
@@ -180,3 +181,20 @@ def test_help_shows_no_value_after_flags_and_errors_read_plainly() -> None:
         assert "-vv" in result.stdout
     bad = runner.invoke(app, ["scan", "x", "--format", "pdf"], env={"COLUMNS": "160"})
     assert bad.exit_code == 2 and "'pdf' is not one of" in bad.output and "Value error" not in bad.output
+
+
+def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import claimcheck.cli
+
+    def broken() -> None:
+        raise KeyError("Daily")
+
+    monkeypatch.setattr(claimcheck.cli, "app", broken)
+    with pytest.raises(SystemExit) as stopped:
+        claimcheck.cli.main()
+    err = capsys.readouterr().err
+    assert stopped.value.code == 70 and "Traceback" not in err
+    assert "internal error (KeyError: 'Daily')" in err and "CLAIMCHECK_TRACEBACK=1" in err
+    monkeypatch.setenv("CLAIMCHECK_TRACEBACK", "1")
+    with pytest.raises(KeyError):
+        claimcheck.cli.main()
