@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from claimcheck.config import CheckConfig
+from claimcheck.conflicts import listed as listed_conflicts
 from claimcheck.conflicts.severity import load_model
 from claimcheck.embed import Embedder
 from claimcheck.fitting import FitData, Row
@@ -197,8 +198,8 @@ def evaluate(
 
 
 def listed(report: Report, floor: float) -> Report:
-    """The report as a user is shown it: the cards at or above `floor` (pipeline.analyse)."""
-    return replace(report, conflicts=tuple(c for c in report.conflicts if c.confidence >= floor))
+    """The report as a user is shown it: what pipeline.analyse lists at `floor`."""
+    return replace(report, conflicts=listed_conflicts(report.conflicts, floor))
 
 
 def untouched_rows(story: str, report: Report, labels: LabelledStory | None) -> list[Row]:

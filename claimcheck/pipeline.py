@@ -29,7 +29,7 @@ import numpy as np
 from claimcheck.claims import extract_claims
 from claimcheck.cluster import cluster_claims
 from claimcheck.config import CheckConfig
-from claimcheck.conflicts import find_conflicts, story_entities
+from claimcheck.conflicts import find_conflicts, listed, story_entities
 from claimcheck.embed import Embedder, LazyEmbedder, embed_texts
 from claimcheck.errors import InputError
 from claimcheck.ingest import read_documents
@@ -198,9 +198,7 @@ def analyse(
     ]
     clusters = cluster_claims(claims, vectors, config)
     found = find_conflicts(claims, clusters, config)
-    # found is sorted most severe and most certain first: what falls under the floor is its
-    # tail of low cards, so the ids of those listed stay k1..kN
-    conflicts = tuple(c for c in found if c.confidence >= config.min_confidence)
+    conflicts = listed(found, config.min_confidence)
     entities = story_entities(claims, config)
     stats = {
         "documents": len(documents),

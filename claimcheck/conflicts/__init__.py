@@ -21,7 +21,7 @@ from claimcheck.conflicts.pairwise import cluster_conflicts
 from claimcheck.conflicts.severity import settle
 from claimcheck.types import Claim, Cluster, Conflict
 
-__all__ = ["compare_claims", "find_conflicts", "person_link", "story_entities"]
+__all__ = ["compare_claims", "find_conflicts", "listed", "person_link", "story_entities"]
 
 
 def find_conflicts(claims: Sequence[Claim], clusters: Sequence[Cluster], config: CheckConfig) -> tuple[Conflict, ...]:
@@ -33,3 +33,10 @@ def find_conflicts(claims: Sequence[Claim], clusters: Sequence[Cluster], config:
     order = {"high": 0, "medium": 1, "low": 2}
     found.sort(key=lambda c: (order[c.severity], -c.confidence, c.kind, c.summary))
     return tuple(replace(c, id=f"k{n + 1}") for n, c in enumerate(found))
+
+
+def listed(conflicts: Sequence[Conflict], floor: float) -> tuple[Conflict, ...]:
+    """The conflicts a report lists: those the severity model gives at least `floor` (the rest
+    are counted, not listed). Conflicts come most severe and certain first, so what falls under
+    it is their tail of low cards and the ids of those listed stay k1..kN."""
+    return tuple(c for c in conflicts if c.confidence >= floor)
