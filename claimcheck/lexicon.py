@@ -76,6 +76,8 @@ TITLE_MODIFIERS = frozenset(
 RANK_CHANGING = frozenset({"vice", "deputy", "assistant", "associate"})
 # Words that change when a title applies, so the mention is not compared with today's.
 TEMPORAL = frozenset({"former", "then", "ex", "late", "outgoing", "incoming", "retired", "future", "erstwhile"})
+# ... and one that does only right before an office: "later President Reagan", not "hours later Obama"
+TEMPORAL_BEFORE_TITLE = frozenset({"later"})
 # Words that do not change the office ("acting Secretary" is still the Secretary).
 TITLE_NOISE = frozenset({"the", "elect", "acting", "interim", "newly", "current", "sitting", "top", "senior"})
 SPEECH_VERBS = frozenset(
@@ -275,6 +277,11 @@ LOCATIVE = frozenset(
 )
 
 # --- spelling ---------------------------------------------------------------
+
+# One office under two names: "premier Ehud Olmert" and "Prime Minister Ehud Olmert" agree.
+OFFICE_NAMES = {"prime minister": "premier"}
+# The offices that head a government (compared by conflicts/entities.py's role-holder check)
+EXECUTIVE_TITLES = frozenset({"president", "premier", "chancellor"})
 
 # British/American pairs and the like that are one word to a reader.
 SPELLING = {

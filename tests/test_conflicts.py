@@ -318,3 +318,42 @@ def test_a_summary_never_shows_an_empty_subject_or_source_list() -> None:
     for kind in ("role_holder", "title", "person_name", "number"):
         text = describe(kind, "", values, [], False)
         assert "()" not in text and " of :" not in text and not text.startswith(":"), text
+
+
+def test_two_given_names_of_one_family_are_two_people() -> None:
+    assert "person_name" not in kinds(
+        ("a", "Polygamist leader Warren Jeffs was sentenced on Tuesday, prosecutor Eric Nichols said."),
+        ("b", "Warren Jeffs was sentenced on Tuesday, prosecutor Eric Nichols said."),
+        ("b", "“Justice has been served,” Jeffs' nephew, Brent Jeffs, told reporters."),
+        ("c", "Warren Jeffs was sentenced to life on Tuesday."),
+    )
+    # a given name spelled two ways keeps most of its letters: one person, two spellings
+    assert "person_name" in kinds(
+        ("a", "President Karolos Papoulias said on Monday that the riots must end."),
+        ("b", "President Carolos Papoulias said on Monday that the riots must end."),
+    )
+
+
+def test_a_source_giving_one_person_two_titles_sides_with_neither() -> None:
+    found = conflicts(
+        ("a", "President Barack Obama signed the order on Monday."),
+        ("b", "President Barack Obama signed the order on Monday, reversing the rule."),
+        ("c", "President Barack Obama reversed the rule; as a candidate, Senator Barack Obama had opposed it."),
+    )
+    [c] = [c for c in found if c.kind == "title"]
+    assert c.severity == "low"
+    assert (
+        c.summary
+        == "Title of Barack Obama: c gives both President and Senator (two titles for one person in one source)"
+    )
+
+
+def test_a_surname_alone_is_the_person_whose_name_it_ends() -> None:
+    # "Nixon" is Richard M. Nixon's, not the "Richard Nixon White House"'s: the Nixon
+    # administration and President Richard Nixon are one head of government
+    assert "role_holder" not in kinds(
+        ("a", "LaRue served in the Nixon administration, and later headed President Nixon's campaign."),
+        ("b", "LaRue served in the Nixon administration before Watergate."),
+        ("c", "LaRue served President Richard M. Nixon, and later President Nixon's campaign."),
+        ("c", "The Richard Nixon White House praised him, aides said."),
+    )

@@ -213,3 +213,30 @@ def test_a_place_that_opens_a_sentence_keeps_its_first_word() -> None:
     claim = extract_values(Claim("d:0", "d", text, (start, start + len(text))), Document("d", "d", doc))
     [title] = [v for v in claim.values if v.kind == "title"]
     assert title.text == "New York Republican Rep." and title.role == "peter king"
+
+
+def test_one_office_under_two_names_reads_as_one() -> None:
+    a = values_of("Prime Minister Ehud Olmert spoke.", kind="title")[0]
+    b = values_of("In Tel Aviv, premier Ehud Olmert's office said so.", kind="title")[0]
+    assert a.normalized == b.normalized == "premier"
+    # a capitalised word that opens a lowercase title is the title's, not an organisation
+    vs = values_of("Prime minister George Papandreou's insistence failed.")
+    assert [(v.kind, v.normalized) for v in vs if v.kind != "person"] == [("title", "premier")]
+    vs = values_of("Defense minister Dong Jun said so.")
+    assert [(v.kind, v.normalized) for v in vs if v.kind != "person"] == [("title", "defense minister")]
+
+
+def test_whose_head_a_title_names_from_the_words_before_it() -> None:
+    # a country written before the run, possessive or not, qualifies the title
+    [kiir] = values_of("South Sudan's President Salva Kiir said it.", kind="title")
+    assert kiir.parents == ("office", "south sudan")
+    [trump] = values_of("He met U.S. president Donald Trump.", kind="title")
+    assert trump.parents == ("office", "united states")
+    # an organisation's president heads the organisation, not a government
+    [graham] = values_of("Samaritan's Purse president Franklin Graham said it.", kind="title")
+    assert graham.normalized == "purse president" and graham.role == "franklin graham"
+    # "later President Reagan" is not the one in office; "hours later Obama" is
+    [reagan] = values_of("Alexander Haig, later President Reagan's secretary of state, agreed.", kind="person")[1:]
+    assert (reagan.normalized, reagan.role) == ("reagan", "former")
+    [obama] = values_of("Hours later Obama said no.", kind="person")
+    assert obama.role == ""

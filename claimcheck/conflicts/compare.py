@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from claimcheck.config import CheckConfig
-from claimcheck.conflicts.entities import EXECUTIVE_TITLES, contains, name_variants, title_within
+from claimcheck.conflicts.entities import contains, name_variants, title_within
 from claimcheck.conflicts.pairwise import (
     COMPARABLE_PLACES,
     compare,
@@ -17,6 +17,7 @@ from claimcheck.conflicts.pairwise import (
     same_slot,
     synonyms,
 )
+from claimcheck.lexicon import EXECUTIVE_TITLES
 from claimcheck.types import Claim, Comparison, Value
 
 

@@ -49,7 +49,10 @@ def describe(kind: str, subject: str, values: Sequence[ConflictValue], both: Seq
     if internal:
         who = ", ".join(both[:3]) + (", …" if len(both) > 3 else "")
         stated = " and ".join(shown(v) for v in values[:3])
-        within = "an inconsistency within one source" if len(both) == 1 else "each contradicts itself"
+        if kind == "title":  # one person may hold two offices, or have held one before
+            within = "two titles for one person in one source" if len(both) == 1 else "each gives two titles"
+        else:
+            within = "an inconsistency within one source" if len(both) == 1 else "each contradicts itself"
         return f"{label}: {who} {'gives' if len(both) == 1 else 'give'} both {stated} ({within})"
     text = _quote_difference(values) if kind == "quote" else _counts(values, verb, shown)
     if both:

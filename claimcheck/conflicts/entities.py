@@ -12,10 +12,8 @@ from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts.draft import Draft, Sighting, cross_source, gather_values
-from claimcheck.lexicon import offices_exclude, same_first_name
+from claimcheck.lexicon import EXECUTIVE_TITLES, offices_exclude, same_first_name
 from claimcheck.types import Claim, ConflictValue, Entity, EntityMention, Value
-
-EXECUTIVE_TITLES = frozenset({"president", "prime minister", "premier", "chancellor"})
 
 
 def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Draft]:
@@ -137,7 +135,9 @@ def _link_people(people: list[Sighting], config: CheckConfig) -> list[list[Sight
     for name in names:
         if " " in name:
             continue
-        owners = [f for f in full if name in f.split()]
+        # a surname is most often a name's last word ("Nixon" is Richard M. Nixon's, not the
+        # "Richard Nixon White House"'s), but not always ("Dong" of "Dong Jun")
+        owners = [f for f in full if f.split()[-1] == name] or [f for f in full if name in f.split()]
         if owners and len({find(o) for o in owners}) == 1:
             parent[find(name)] = find(owners[0])
     groups: dict[str, list[Sighting]] = defaultdict(list)
@@ -164,7 +164,14 @@ def name_variants(a: str, b: str, config: CheckConfig) -> bool:
     p, q = differing[0]
     if p.rstrip("s") == q.rstrip("s") or abs(len(p) - len(q)) > 2:
         return False  # "Award"/"Awards", "Prize"/"Prizewinning": other words, not other spellings
-    return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= 50
+    # One family name with two given names is two people of one family ("Warren Jeffs" and
+    # his nephew "Brent Jeffs"): a given name spelled two ways keeps most of its letters
+    # (Karolos/Carolos, Elias/Ilias, Bettie/Betty), where two given names share few.
+    given = p == x[0] and x[-1] == y[-1]
+    return fuzz.ratio(a, b) >= config.name_similarity and fuzz.ratio(p, q) >= (GIVEN_NAME_SIMILARITY if given else 50)
+
+
+GIVEN_NAME_SIMILARITY = 70  # rapidfuzz ratio: Bettie/Betty 73, Jumaane/Makaeo 62, Warren/Brent 55
 
 
 def _nickname_forms(a: str, b: str) -> bool:

@@ -162,10 +162,12 @@ def settle(draft: Draft, headlines: set[tuple[str, int]], config: CheckConfig) -
     that names the fact disputed."""
     docs = [set(v.document_ids) for v in draft.values]
     both = sorted({d for n, a in enumerate(docs) for d in a if any(d in b for m, b in enumerate(docs) if m != n)})
-    if draft.cluster_id is None:
-        # Story-wide checks compare how each source names, titles and casts one person: a
-        # source that writes two forms is an outlier in its rarer ones ("Dong Un" where every
-        # other source writes "Dong Jun") and is counted there, not with the majority.
+    if draft.cluster_id is None and draft.kind != "title":
+        # Story-wide checks compare how each source names and casts one person: a source
+        # that writes two forms is an outlier in its rarer ones ("Dong Un" where every other
+        # source writes "Dong Jun") and is counted there, not with the majority. Not so for
+        # titles: a source that calls one person both "President" and "Senator" knows both
+        # (held together, or one after the other) and sides with neither.
         commonest = {d: min((v for v in draft.values if d in v.document_ids), key=_by_sources) for d in both}
         own = [_without(v, [d for d in both if commonest[d] is v]) for v in draft.values]
     else:

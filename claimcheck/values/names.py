@@ -4,6 +4,8 @@ administrations named after a head of government."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
+from itertools import dropwhile
 
 from claimcheck import lexicon as lx
 from claimcheck.nlp import CLOSED_CLASSES, Parsed
@@ -66,22 +68,61 @@ def find(text: str, tokens: list[Token], parsed: Parsed) -> list[Value]:
     closed = {w.start for w in parsed.words if w.pos in CLOSED_CLASSES}
     common = {w.start for w in parsed.words if w.pos == "NOUN"}  # "Officials", "Police": capitalised, no names
     values: list[Value] = []
-    for i, j in _runs(tokens, closed):
-        values += _classify_run(text, tokens, i, j, parsed.entities, common)
+    runs = list(_runs(tokens, closed))
+    starts = [_title_start(tokens, i) for i, _ in runs]
+    for n, (i, j) in enumerate(runs):
+        # "Prime" of "Prime minister George Papandreou" is the next run's title, and "New
+        # York" of "New York Police chief John Smith" a run of its own
+        end = min(j, starts[n + 1]) if n + 1 < len(runs) else j
+        if end > i:
+            values += _classify_run(text, tokens, starts[n], i, end, parsed.entities, common)
     values += _administrations(tokens, parsed.entities)
     return values
 
 
-def _classify_run(text: str, tokens: list[Token], i: int, j: int, entities: Entities, common: set[int]) -> list[Value]:
-    """A run of capitalised words: a person (NER's PERSON, or a title or "said" to cue one)
-    with the titles and countries written with it, a place, an organisation, or nothing."""
-    # Extend left over lowercase title words directly before the run: "defense Minister X",
-    # "actress Jane Doe", "then-House Speaker".
+def _title_start(tokens: list[Token], i: int) -> int:
+    """Where the title words that lead into the run at i start: lowercase ones ("defense
+    Minister X", "actress Jane Doe", "then-House Speaker"), the capitalised modifier that
+    opens a lowercase title ("Prime minister X", "Defense minister X"), and "later" before an
+    office ("later President Reagan")."""
     k = i
     while k > 0 and not tokens[k - 1].capital and (title_word(tokens[k - 1]) or tokens[k - 1].word in lx.DESCRIPTORS):
         k -= 1
+    while 0 < k < i and tokens[k - 1].capital and tokens[k - 1].word in lx.TITLE_MODIFIERS:
+        k -= 1
+    if k > 0 and tokens[k - 1].word in lx.TEMPORAL_BEFORE_TITLE and head_kind(tokens[k].word) in ("office", "rank"):
+        k -= 1
+    return k
+
+
+def _classify_run(
+    text: str, tokens: list[Token], k: int, i: int, j: int, entities: Entities, common: set[int]
+) -> list[Value]:
+    """A run of capitalised words (tokens i to j, its title words from k): a person (NER's
+    PERSON, or a title or "said" to cue one) with the titles and countries written with it,
+    a place, an organisation, or nothing."""
     words = tokens[k:j]
     countries: list[str] = []
+    # What the words before say of a title that opens the run: "South Sudan's President
+    # Salva Kiir" is South Sudan's; "Samaritan's Purse president Franklin Graham" and
+    # "Microsoft's president" are an organisation's head, like "Academy President", not a
+    # country's.
+    lead = tokens[k - 1] if k > 0 and tokens[k - 1].capital else None
+    country_before = next(
+        (
+            country
+            for size in (3, 2, 1)
+            if k >= size
+            and all(t.capital for t in tokens[k - size : k])
+            and (country := lx.country_of(text[tokens[k - size].start : tokens[k - 1].end]))
+        ),
+        None,
+    )
+    if lead is not None and country_before and (lead.possessive or k < i):  # "U.S. president Donald Trump"
+        countries.append(country_before)
+    office_of = ""
+    if lead is not None and not country_before and (k < i or lead.possessive) and lead.word not in _NOT_NAMES:
+        office_of = lx.fold(lead.word)
     titles: list[tuple[int, int, str]] = []  # token index range in `words`, kind
     cue = False
     temporal = False
@@ -111,7 +152,7 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int, entities: Enti
         if "-" in w and w.split("-")[0] in lx.TEMPORAL:  # "then-House", "ex-President"
             temporal = True
             w = w.split("-", 1)[1]
-        if w in lx.TEMPORAL:
+        if w in lx.TEMPORAL or (pos == 0 and w in lx.TEMPORAL_BEFORE_TITLE):
             temporal = True
             pos += 1
             start = pos
@@ -146,7 +187,9 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int, entities: Enti
         break
     name_tokens = words[pos:]
     if pos > start:  # modifiers with no head after them belong to the name ("House Speaker" handled above)
-        name_tokens = words[start:]
+        # ... but not the words that never name anyone: "Top Nixon aides" speaks of Nixon
+        # ("the Biden administration" is left whole, for the administration's own reading)
+        name_tokens = list(dropwhile(lambda t: t.word in lx.TITLE_NOISE - _NOT_NAMES, words[start:]))
     # A name stops at its first connector: "Adam Smith of Washington" (not at "del", "van", "bin").
     for n, tok in enumerate(name_tokens):
         if n and not tok.capital and tok.word not in lx.NAME_PARTICLES:
@@ -220,7 +263,10 @@ def _classify_run(text: str, tokens: list[Token], i: int, j: int, entities: Enti
     )
     if not temporal:
         for a, b, kind in titles:
-            values.append(title_value(text, words[a:b], name, kind, countries))
+            title = title_value(text, words[a:b], name, kind, countries)
+            if office_of and a == 0 and title.normalized in lx.EXECUTIVE_TITLES:
+                title = replace(title, normalized=f"{office_of} {title.normalized}")
+            values.append(title)
         values += [title_value(text, toks, name, kind, []) for toks, kind in appositive]
     return values
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from claimcheck import lexicon as lx
 from claimcheck.types import Value
 from claimcheck.values.tokens import Token
@@ -111,10 +113,13 @@ def title_value(text: str, toks: list[Token], holder: str, kind: str, countries:
             fused[-1] = f"{fused[-1]}-{w}"
         else:
             fused.append(w)
+    normalized = " ".join(fused)
+    for name, office in lx.OFFICE_NAMES.items():
+        normalized = re.sub(rf"\b{name}\b", office, normalized)
     return Value(
         "title",
         text[toks[0].start : toks[-1].end],
-        " ".join(fused),
+        normalized,
         (toks[0].start, toks[-1].end),
         role=holder,
         parents=(kind, *dict.fromkeys(qualifiers)),
