@@ -36,8 +36,9 @@ class CheckConfig:
     cluster_threshold: float = 0.30
     # cosine from which one pairing alone is strong evidence for a conflict
     strong_similarity: float = 0.65
-    # cosine from which a conflict whose every side two sources state counts as corroborated;
-    # conflicts that are neither strong nor corroborated are reported at low severity
+    # cosine from which `query` sets a sentence's differing value against the claim's (an
+    # agreement needs only cluster_threshold: a difference in a loosely alike sentence is
+    # more often another fact)
     corroborated_similarity: float = 0.45
     # a severity model refitted with `claimcheck eval --fit-severity FILE`; None: the one that
     # ships with claimcheck (data/severity.json)

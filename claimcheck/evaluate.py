@@ -390,6 +390,11 @@ def _held_out_table(title: str, fitted: Mapping[str, Any]) -> list[str]:
         f"(of {h['high_medium_conflicts']} cards) |",
         f"| recall of high/medium-importance discrepancies, at high/medium | {_pct(h['recall_high_medium'])} |",
         f"| must-not-flag pairs set apart at high/medium | {h['must_not_flag_hit']} of {h['must_not_flag']} |",
+        *(
+            [f"| a real labelled card ranked above a false one (ROC AUC) | {_pct(h['ranking_labelled'])} |"]
+            if "ranking_labelled" in h
+            else []
+        ),
         f"| injection recall at high/medium | {_pct(injections['overall'])} ({per_kind}) |",
         f"| noise per untouched story, median / 90th percentile | {h['noise_median']} / {h['noise_p90']:.1f} |",
         f"| false flags per injected copy | {_pct(h['false_flags_per_copy'])} |",

@@ -357,3 +357,26 @@ def test_a_surname_alone_is_the_person_whose_name_it_ends() -> None:
         ("c", "LaRue served President Richard M. Nixon, and later President Nixon's campaign."),
         ("c", "The Richard Nixon White House praised him, aides said."),
     )
+
+
+def test_a_title_placed_two_ways_is_one_office() -> None:
+    # where the one office is ("Brooklyn" / "New York City") is no other office
+    assert "title" not in kinds(
+        ("a", "New York City Councilman Jumaane Williams was arrested at the parade on Monday."),
+        ("b", "Brooklyn Councilman Jumaane Williams was arrested at the parade on Monday."),
+        ("c", "New York City Councilman Jumaane Williams said he was arrested."),
+    )
+    # ... where another portfolio is
+    assert "title" in kinds(
+        ("a", "Foreign Minister Jane Doe flew to Paris on Monday."),
+        ("b", "Defense Minister Jane Doe flew to Paris on Monday."),
+        ("c", "Foreign Minister Jane Doe said the talks went well."),
+    )
+
+
+def test_a_president_and_a_prime_minister_are_no_rivals() -> None:
+    assert "role_holder" not in kinds(
+        ("a", "Israeli Prime Minister Ehud Olmert met the envoy in Jerusalem on Tuesday."),
+        ("b", "Prime Minister Ehud Olmert said the operation would go on."),
+        ("c", "President Shimon Peres said the operation would go on."),
+    )

@@ -50,6 +50,8 @@ def test_a_fit_finds_the_signal_and_reports_it_on_held_out_stories() -> None:
     assert figures["folds"] == 5 and figures["rows"]["labelled"] == 120
     assert figures["precision_high_medium"] is not None and figures["precision_high_medium"] >= 0.8
     assert figures["noise_p90"] <= 2
+    # the signal ranks real labelled cards above false ones on stories the fit did not see
+    assert figures["ranking_labelled"] > 0.9
     assert model.fitted["held_out"] == figures
     # a real-looking conflict is graded above a false-looking one
     assert model.probability({"similarity": 0.95, "margin": 0.9}) > model.probability({"similarity": 0.35, "margin": 0})
@@ -62,7 +64,9 @@ def test_held_out_grades_come_from_a_fit_without_the_story() -> None:
         Row("odd", "labelled", True, "number", {"similarity": 0.3, "margin": 0.0}, items=("odd-1",)) for _ in range(3)
     ]
     data = FitData(data.rows + tuple(odd), data.copies, {**data.items, "odd": ("odd-1",)}, {**data.must_not_flag})
-    assert held_out(data)["recall_high_medium"] < 1.0
+    figures = held_out(data)
+    assert figures["recall_high_medium"] < 1.0
+    assert figures["ranking_labelled"] < held_out(_data())["ranking_labelled"]
 
 
 def test_rows_and_model_round_trip(tmp_path: Path) -> None:

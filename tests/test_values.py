@@ -240,3 +240,9 @@ def test_whose_head_a_title_names_from_the_words_before_it() -> None:
     assert (reagan.normalized, reagan.role) == ("reagan", "former")
     [obama] = values_of("Hours later Obama said no.", kind="person")
     assert obama.role == ""
+
+
+def test_a_mixed_fraction_is_one_figure() -> None:
+    for text in ("after 4 1/2 hours of testimony", "after 4½ hours of testimony", "after 4.5 hours of testimony"):
+        [v] = values_of(text, kind="number")
+        assert (v.normalized, v.role) == ("4.5", "hour")

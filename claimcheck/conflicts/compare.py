@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from claimcheck.config import CheckConfig
-from claimcheck.conflicts.entities import contains, name_variants, title_within
+from claimcheck.conflicts.entities import contains, name_variants, title_within, titles_clash
 from claimcheck.conflicts.pairwise import (
     COMPARABLE_PLACES,
     compare,
@@ -127,7 +127,7 @@ def _compare_titles(t: Value, u: Value) -> Iterable[Comparison]:
         yield Comparison("title", subject, t, u, True)
     elif title_within(u.normalized, t.normalized):
         return  # "Secretary" alone neither confirms nor contradicts "Secretary of War"
-    elif t.normalized.split()[-1] == u.normalized.split()[-1]:
+    elif t.normalized.split()[-1] == u.normalized.split()[-1] and titles_clash(t.normalized, u.normalized):
         # one office written two ways; different offices ("minister", "admiral") may both be held
         yield Comparison("title", subject, t, u, False)
 

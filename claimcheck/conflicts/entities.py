@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts.draft import Draft, Sighting, cross_source, gather_values
-from claimcheck.lexicon import EXECUTIVE_TITLES, offices_exclude, same_first_name
+from claimcheck.lexicon import EXECUTIVE_TITLES, TITLE_MODIFIERS, offices_exclude, same_first_name
 from claimcheck.types import Claim, ConflictValue, Entity, EntityMention, Value
 
 
@@ -236,7 +236,7 @@ def _title_conflicts(entities: list[list[Sighting]], titles: list[Sighting]) -> 
         distinct = {s.value.normalized for s in sightings}
         # a bare "Secretary" refines into either side: only the most specific titles clash
         maximal = {t for t in distinct if not any(t != u and title_within(t, u) for u in distinct)}
-        clashing = {t for t in maximal if any(not title_within(t, u) and not title_within(u, t) for u in maximal)}
+        clashing = {t for t in maximal if any(titles_clash(t, u) for u in maximal)}
         if len(clashing) < 2:
             continue
         # "Judge" written alone supports "Superior Court Judge" when it fits no rival title
@@ -278,6 +278,17 @@ def _outliers(values: Sequence[ConflictValue]) -> list[ConflictValue]:
     return [values[0], *odd] if odd else []
 
 
+def titles_clash(a: str, b: str) -> bool:
+    """Neither title refines the other, and when both are of one head word, the words that
+    set them apart are office words: "war" / "defense" secretary are two offices, where a
+    place or a body ("Brooklyn" / "New York City" councilman, "OSP" / "Oregon State Police"
+    lieutenant) only says where the one office is."""
+    if title_within(a, b) or title_within(b, a):
+        return False
+    x, y = a.split(), b.split()
+    return x[-1] != y[-1] or all(w in TITLE_MODIFIERS for w in set(x) ^ set(y))
+
+
 def title_within(a: str, b: str) -> bool:
     """Title a is b or a less specific form of it ("secretary" within "defense secretary")."""
     return set(a.split()) <= set(b.split())
@@ -288,11 +299,13 @@ def _role_holder_conflicts(entities: list[list[Sighting]], titles: list[Sighting
     holder = _holder_entity(entities)
     # entity -> sightings that put it in the role, and the countries those name
     in_role: dict[int, list[Sighting]] = defaultdict(list)
+    offices: dict[int, set[str]] = defaultdict(set)  # "president", "premier", ...; "" for an administration
     countries: dict[int, Counter[str]] = defaultdict(Counter)
     unqualified_docs: dict[int, set[str]] = defaultdict(set)
     for t in titles:
         if t.value.normalized in EXECUTIVE_TITLES and t.value.role in holder:
             n = holder[t.value.role]
+            offices[n].add(t.value.normalized)
             # show the whole mention ("U.S. President Donald Trump"), not the title alone
             mention = next((v for v in t.claim.values if v.kind == "person" and v.normalized == t.value.role), t.value)
             in_role[n].append(Sighting(mention, t.claim))
@@ -304,6 +317,7 @@ def _role_holder_conflicts(entities: list[list[Sighting]], titles: list[Sighting
         for m in members:
             if m.value.role == "administration":
                 in_role[n].append(m)
+                offices[n].add("")
                 unqualified_docs[n].add(m.claim.document_id)
             countries[n].update(m.value.parents)
     if len(in_role) < 2:
@@ -318,8 +332,16 @@ def _role_holder_conflicts(entities: list[list[Sighting]], titles: list[Sighting
         by_country[qualified.get(n, home)].append(n)
     conflicts = []
     for country, holders in by_country.items():
-        if len(holders) < 2:
+        # A country may have a president and a prime minister at once (Israel, France): two
+        # holders are rivals only in one office, and an administration is its head's, any.
+        rivals = [
+            n
+            for n in holders
+            if any(offices[n] & offices[m] or "" in offices[n] | offices[m] for m in holders if m != n)
+        ]
+        if len(rivals) < 2:
             continue
+        holders = rivals
         sightings = []
         for n in holders:
             name = _display_name(entities[n])

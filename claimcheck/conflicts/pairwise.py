@@ -346,9 +346,6 @@ def _build(
         "pairings": len(pairs),
         # one weak pairing is a possibility, not a finding
         "strong": float(best >= config.strong_similarity),
-        "corroborated": float(
-            sum(len(v.document_ids) >= 2 for v in values) >= 2 and best >= config.corroborated_similarity
-        ),
         # four or more values for one subject are a list of facts, not one fact told two ways
         "list_of_facts": float(list_of_facts),
     }

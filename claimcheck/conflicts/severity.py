@@ -32,7 +32,6 @@ CHECK_SIGNALS = (
     "slot_agreement",
     "pairings",
     "strong",
-    "corroborated",
     "list_of_facts",
     "spelling_only",
     "name_similarity",
@@ -115,21 +114,15 @@ def load_model(path: Path | None = None) -> SeverityModel:
 
 
 def signals_of(draft: Draft, values: Sequence[ConflictValue]) -> dict[str, float]:
-    """Everything the model may weigh about one card: the check's own signals, which check
-    found it, and how its sources divide."""
-    counts = sorted((len(v.document_ids) for v in values), reverse=True)
-    total = sum(counts)
+    """Everything the model may weigh about one card: the check's own signals and which
+    check found it. Not how many sources stand on each side: every injected discrepancy the
+    model learns from is one source against the rest, so a count would teach the injector's
+    signature ("a lone outlier is real"), where real news as often has two or three sources
+    repeating one wire's error; held out on the labelled stories, the fit ranks real cards
+    better without them (`fitting.py`)."""
     signals = {f"kind_{k}": float(draft.kind == k) for k in CONFLICT_KINDS}
     signals |= {s: 0.0 for s in CHECK_SIGNALS} | dict(draft.signals)
-    signals |= {
-        "story_wide": float(draft.cluster_id is None),
-        "log_majority_sources": math.log1p(counts[0]),
-        "log_minority_sources": math.log1p(counts[1]),
-        "margin": (counts[0] - counts[1]) / total if total else 0.0,
-        "one_against_one": float(counts[0] == counts[1] == 1),
-        "minority_corroborated": float(counts[1] >= 2),
-        "extra_sides": float(len(values) - 2),
-    }
+    signals |= {"story_wide": float(draft.cluster_id is None), "extra_sides": float(len(values) - 2)}
     signals["log_pairings"] = math.log1p(signals.pop("pairings"))
     # two sentences about one fact share words besides the value ("the quake struck Qeshm")
     signals["log_shared_words"] = math.log1p(len(shared_words(values)))

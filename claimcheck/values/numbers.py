@@ -48,7 +48,7 @@ QUALIFIER = re.compile(r"(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)
 _WORDNUM = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 NUMBER = re.compile(
     rf"(?<![\w.,/:#-])(?P<cur>[$€£¥])?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    rf"|(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))?\b)(?!(?:st|nd|rd|th)\b)(?![\w,]*\d)(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"  # noqa: E501 - a regex reads best on one line
+    rf"|(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))?\b)(?!(?:st|nd|rd|th)\b)(?:(?:\s|-)?(?P<frac>[1-9]/[1-9]|[½¼¾]))?(?![\w,]*\d)(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"  # noqa: E501 - a regex reads best on one line
     rf"(?:\s?(?P<pct>%|percent|per cent)(?!\w))?",
     re.I,
 )
@@ -89,6 +89,8 @@ def find(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[V
         number = _parse_number(lower)
         if number is None:
             continue
+        if m.group("frac"):  # "4 1/2 hours" is four and a half, not four
+            number += _fraction(m.group("frac"))
         if re.fullmatch(r"(?:19|20)\d\d", raw) and not m.group("scale"):
             continue  # a bare year that the date rules did not take: leave it alone
         if text[max(0, s - 4) : s].lower().endswith(("no. ", "no.")) or text[e : e + 1] in {":", "/"}:
@@ -153,6 +155,16 @@ def _after_name(text: str, start: int) -> bool:
     if not m or not m.group(1)[:1].isupper() or m.group(1).lower() in QUALIFIERS:
         return False
     return bool(text[: start - len(m.group(0))].strip())
+
+
+FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+
+
+def _fraction(text: str) -> float:
+    if text in FRACTIONS:
+        return FRACTIONS[text]
+    numerator, denominator = text.split("/")
+    return int(numerator) / int(denominator)
 
 
 def _parse_number(raw: str) -> float | None:
