@@ -23,6 +23,11 @@ OFFICE_HEADS = frozenset(
     lawmaker legislator delegate emir sultan monarch dean provost principal rector bishop archbishop coach manager
     cardinal""".split()
 )
+# One office under two names: "premier Ehud Olmert" and "Prime Minister Ehud Olmert" agree.
+OFFICE_NAMES = {"prime minister": "premier"}
+# The offices that head a government (compared by conflicts/entities.py's role-holder check)
+EXECUTIVE_TITLES = frozenset({"president", "premier", "chancellor"})
+
 # Military and police ranks; compared with ranks only, never with offices.
 RANK_HEADS = frozenset(
     """admiral general colonel lieutenant captain sergeant corporal commodore brigadier marshal inspector
@@ -277,11 +282,6 @@ LOCATIVE = frozenset(
 )
 
 # --- spelling ---------------------------------------------------------------
-
-# One office under two names: "premier Ehud Olmert" and "Prime Minister Ehud Olmert" agree.
-OFFICE_NAMES = {"prime minister": "premier"}
-# The offices that head a government (compared by conflicts/entities.py's role-holder check)
-EXECUTIVE_TITLES = frozenset({"president", "premier", "chancellor"})
 
 # British/American pairs and the like that are one word to a reader.
 SPELLING = {

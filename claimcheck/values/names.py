@@ -189,7 +189,7 @@ def _classify_run(
     if pos > start:  # modifiers with no head after them belong to the name ("House Speaker" handled above)
         # ... but not the words that never name anyone: "Top Nixon aides" speaks of Nixon
         # ("the Biden administration" is left whole, for the administration's own reading)
-        name_tokens = list(dropwhile(lambda t: t.word in lx.TITLE_NOISE - _NOT_NAMES, words[start:]))
+        name_tokens = list(dropwhile(lambda t: t.word in _NOISE_NOT_NAMES, words[start:]))
     # A name stops at its first connector: "Adam Smith of Washington" (not at "del", "van", "bin").
     for n, tok in enumerate(name_tokens):
         if n and not tok.capital and tok.word not in lx.NAME_PARTICLES:
@@ -283,6 +283,9 @@ _NOT_NAMES = frozenset(
     september october november december however meanwhile despite although while when after before
     since during""".split()
 )
+# title noise that is never part of a name ("Top" of "Top Nixon aides"; not "the", which
+# keeps "the Biden administration" whole for the administration's own reading)
+_NOISE_NOT_NAMES = lx.TITLE_NOISE - _NOT_NAMES
 
 
 def _administrations(tokens: list[Token], entities: Entities) -> list[Value]:

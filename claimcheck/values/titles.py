@@ -82,6 +82,8 @@ def appositive_titles(text: str, tokens: list[Token], k: int, j: int) -> list[tu
     return found
 
 
+# "Prime Minister" reads as "premier": one office under two names
+OFFICE_NAME = re.compile(r"\b(?:" + "|".join(map(re.escape, lx.OFFICE_NAMES)) + r")\b")
 # "Hegseth is the Secretary of War": a title stated of a name
 COPULAS = frozenset({"is", "was", "becomes", "became", "remains", "remained"})
 
@@ -113,9 +115,7 @@ def title_value(text: str, toks: list[Token], holder: str, kind: str, countries:
             fused[-1] = f"{fused[-1]}-{w}"
         else:
             fused.append(w)
-    normalized = " ".join(fused)
-    for name, office in lx.OFFICE_NAMES.items():
-        normalized = re.sub(rf"\b{name}\b", office, normalized)
+    normalized = OFFICE_NAME.sub(lambda m: lx.OFFICE_NAMES[m.group()], " ".join(fused))
     return Value(
         "title",
         text[toks[0].start : toks[-1].end],
