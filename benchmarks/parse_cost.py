@@ -68,7 +68,7 @@ def main() -> None:
             warm = work / "export"
             story = sorted(p for p in CORPUS.iterdir() if p.is_dir())[0]
             subprocess.run(
-                [sys.executable, "-m", "claimcheck", "scan", str(story), "-o", str(work / "scan"), "-q"],
+                [sys.executable, "-m", "claimcheck", "scan", str(story), "-o", str(work / "scan.json"), "-q"],
                 cwd=ROOT,
                 env=os.environ | {"CLAIMCHECK_CACHE_DIR": str(warm)},
                 capture_output=True,
