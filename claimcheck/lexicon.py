@@ -316,8 +316,9 @@ _POSSESSIVE = re.compile(r"'s\b")
 
 def fold(text: str) -> str:
     """Case, accents, apostrophes and hyphens folded: the form two spellings are compared in."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # most text is: no accents to strip
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.translate(_APOSTROPHES).casefold()
     text = _DASHES.sub("", text)  # "de-escalate" = "deescalate", "Jin-ping" = "Jinping"
     words = _NON_WORD.sub(" ", _POSSESSIVE.sub("", text).replace(".", "")).split()

@@ -38,7 +38,7 @@ from claimcheck.report import RENDERERS
 from claimcheck.store import EmbeddingCache, document_key, open_cache
 from claimcheck.stories import Story, story_name
 from claimcheck.types import Claim, Decision, Document, Problem, Report
-from claimcheck.values import extract_values
+from claimcheck.values import extract_values, within_document
 
 log = logging.getLogger(__name__)
 # Called with (stage name, done, total) so the CLI can show progress.
@@ -107,7 +107,8 @@ def documents_claims(documents: Sequence[Document]) -> list[tuple[Claim, ...]]:
     split = [extract_claims(d) for d in documents]
     parsed = iter(parse([c.text for claims in split for c in claims]))
     return [
-        tuple(extract_values(c, d, next(parsed)) for c in claims) for d, claims in zip(documents, split, strict=True)
+        within_document([extract_values(c, d, next(parsed)) for c in claims])
+        for d, claims in zip(documents, split, strict=True)
     ]
 
 

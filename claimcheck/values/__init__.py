@@ -1,11 +1,14 @@
 """Claim -> typed Values: people with their titles, organisations, places, dates, numbers,
-negations and quotes, one module per kind; `extract_values` runs them over a claim."""
+negations and quotes, one module per kind; `extract_values` runs them over a claim, and
+`within_document` settles what one claim cannot tell alone."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from claimcheck.frames import attach
+from claimcheck.lexicon import LOCATIVE
 from claimcheck.nlp import Parsed, parse
 from claimcheck.types import Claim, Document, Value
 from claimcheck.values import dates, names, numbers, polarity, quotes, status
@@ -44,3 +47,26 @@ def extract_values(claim: Claim, document: Document | None = None, parsed: Parse
         for v in values
     )
     return replace(claim, values=tuple(sorted(shifted, key=lambda v: (v.span, v.kind))), frames=found)
+
+
+def within_document(claims: Sequence[Claim]) -> tuple[Claim, ...]:
+    """One article's claims, less the one-word places that the article writes as a person's
+    surname elsewhere: "Alaska Gov. Sarah Palin" makes "Palin spokesman ... said that Palin
+    told" a person, not the town in Guatemala, however NER labelled the lone word. A place
+    after "in", "at" or "near" stays one ("born in Lincoln" beside "Abraham Lincoln")."""
+    surnames = {
+        v.normalized.rsplit(" ", 1)[1] for c in claims for v in c.values if v.kind == "person" and " " in v.normalized
+    }
+
+    def surname(claim: Claim, v: Value) -> bool:
+        if v.kind != "place" or " " in v.normalized or v.normalized not in surnames:
+            return False
+        before = claim.text[: v.span[0] - claim.span[0]].split()
+        return not (before and before[-1].lower() in LOCATIVE)
+
+    return tuple(
+        replace(c, values=tuple(v for v in c.values if not surname(c, v)))
+        if any(surname(c, v) for v in c.values)
+        else c
+        for c in claims
+    )
