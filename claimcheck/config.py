@@ -44,9 +44,8 @@ class CheckConfig:
     # ships with claimcheck (data/severity.json)
     severity_model: Path | None = None
     # Cards the severity model gives less than this chance of being real are counted, not
-    # listed. On ECB+ (fit rows of reports/severity-rows.jsonl.gz) 0.05 leaves out 38 % of an
-    # untouched story's cards (40.6 -> 25.2 a story) and 5 of the 54 labelled real ones, and
-    # costs injected recall 0.786 -> 0.777; 0.10 would leave out 67 % and a third of the real.
+    # listed: the floor trades noise for a few real cards, measured on ECB+'s fit rows in the
+    # README's floor table (0.10 would leave out a quarter of the labelled real cards)
     min_confidence: float = 0.05
     # cosine from which a query's match that shares no value with it still counts as
     # "related" (same topic) rather than being left out

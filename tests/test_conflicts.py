@@ -380,3 +380,18 @@ def test_a_president_and_a_prime_minister_are_no_rivals() -> None:
         ("b", "Prime Minister Ehud Olmert said the operation would go on."),
         ("c", "President Shimon Peres said the operation would go on."),
     )
+
+
+def test_a_source_that_states_the_other_figure_elsewhere_knows_both() -> None:
+    """Two facts of one kind (the killed, the hurt) look like one figure told two ways; that the
+    first source gives the second figure too, in another sentence, is what tells them apart."""
+
+    def stated_elsewhere(*sentences: tuple[str, str]) -> float:
+        claims = story(*sentences)
+        [c] = [c for c in find_conflicts(claims, everything_clustered(claims), CheckConfig()) if c.kind == "number"]
+        return dict(c.signals)["stated_elsewhere"]
+
+    killed = ("a", "The storm killed 12 people in the province on Sunday.")
+    other = ("b", "The storm killed 30 people in the province on Sunday.")
+    assert stated_elsewhere(killed, other) == 0.0
+    assert stated_elsewhere(killed, ("a", "Another 30 people were hurt in the floods that followed it."), other) == 0.5

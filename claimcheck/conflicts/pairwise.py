@@ -32,6 +32,7 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
     pairs: dict[tuple[str, str], list[tuple[Sighting, Sighting]]] = defaultdict(list)
     cluster_of: dict[tuple[str, str], str] = {}
     compared: set[frozenset[str]] = set()
+    stated = _stated(by_id.values())
     for cluster in clusters:
         centre = by_id[cluster.claim_ids[0]]
         for member_id, sim in zip(cluster.claim_ids[1:], cluster.similarities[1:], strict=True):
@@ -56,7 +57,7 @@ def cluster_conflicts(clusters: Sequence[Cluster], by_id: dict[str, Claim], conf
                 by_values[frozenset((a.value.normalized, b.value.normalized))].append((a, b))
             groups = [component] if len(by_values) > PAIR_CARDS else list(by_values.values())
             for group in groups:
-                conflict = _build(kind, subject, group, cluster_of[(kind, subject)], config, distinct > 3)
+                conflict = _build(kind, subject, group, cluster_of[(kind, subject)], config, stated, distinct > 3)
                 if conflict:
                     conflicts.append(conflict)
     return conflicts
@@ -304,6 +305,18 @@ def _same_person(x: str, y: str) -> bool:
     return x == y or x.split()[-1] == y.split()[-1]
 
 
+# kinds whose values an article may state in several sentences, about several facts
+FIGURE_KINDS = frozenset({"number", "date", "place"})
+
+
+def _stated(claims: Iterable[Claim]) -> dict[str, set[tuple[str, str]]]:
+    """Each document's figures, dates and places, wherever in it they are stated."""
+    stated: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for c in claims:
+        stated[c.document_id].update((v.kind, v.normalized) for v in c.values if v.kind in FIGURE_KINDS)
+    return stated
+
+
 def _components(pairs: list[tuple[Sighting, Sighting]]) -> list[list[tuple[Sighting, Sighting]]]:
     """Disagreeing pairs linked through shared values ("12 vs 15", "12 vs 21")."""
     parent: dict[str, str] = {}
@@ -328,6 +341,7 @@ def _build(
     pairs: list[tuple[Sighting, Sighting]],
     cluster_id: str,
     config: CheckConfig,
+    stated: dict[str, set[tuple[str, str]]],
     list_of_facts: bool = False,
 ) -> Draft | None:
     sightings = [s for pair in pairs for s in pair]
@@ -349,5 +363,13 @@ def _build(
         # four or more values for one subject are a list of facts, not one fact told two ways
         "list_of_facts": float(list_of_facts),
     }
+    if kind in FIGURE_KINDS:
+        # A source that states the other side's value too, elsewhere in its article, knows
+        # both: the two are more likely two facts (the number killed, the number injured;
+        # the city of the arrest, the city of the trial) than one fact told two ways, where
+        # the side that errs is alone in its figure.
+        docs = {d for v in values for d in v.document_ids}
+        others = [(v, d) for v in values for d in sorted(docs - set(v.document_ids))]
+        signals["stated_elsewhere"] = sum((kind, v.normalized) in stated[d] for v, d in others) / max(1, len(others))
     shown_subject = subject.title() if kind == "quote" else subject
     return Draft(kind, shown_subject, tuple(values), cluster_id, tuple(signals.items()))

@@ -30,6 +30,7 @@ CHECK_SIGNALS = (
     "similarity",
     "best_similarity",
     "slot_agreement",
+    "stated_elsewhere",
     "pairings",
     "strong",
     "list_of_facts",
