@@ -387,8 +387,7 @@ def test_a_source_that_states_the_other_figure_elsewhere_knows_both() -> None:
     first source gives the second figure too, in another sentence, is what tells them apart."""
 
     def stated_elsewhere(*sentences: tuple[str, str]) -> float:
-        claims = story(*sentences)
-        [c] = [c for c in find_conflicts(claims, everything_clustered(claims), CheckConfig()) if c.kind == "number"]
+        [c] = [c for c in conflicts(*sentences) if c.kind == "number"]
         return dict(c.signals)["stated_elsewhere"]
 
     killed = ("a", "The storm killed 12 people in the province on Sunday.")

@@ -61,12 +61,11 @@ def within_document(claims: Sequence[Claim]) -> tuple[Claim, ...]:
     def surname(claim: Claim, v: Value) -> bool:
         if v.kind != "place" or " " in v.normalized or v.normalized not in surnames:
             return False
-        before = claim.text[: v.span[0] - claim.span[0]].split()
+        before = claim.text[: v.span[0] - claim.span[0]].rsplit(maxsplit=1)
         return not (before and before[-1].lower() in LOCATIVE)
 
-    return tuple(
-        replace(c, values=tuple(v for v in c.values if not surname(c, v)))
-        if any(surname(c, v) for v in c.values)
-        else c
-        for c in claims
-    )
+    settled = []
+    for c in claims:
+        kept = tuple(v for v in c.values if not surname(c, v))
+        settled.append(c if len(kept) == len(c.values) else replace(c, values=kept))
+    return tuple(settled)
