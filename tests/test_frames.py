@@ -151,3 +151,22 @@ def test_entities_are_read_where_a_name_can_be_and_nowhere_else() -> None:
     [claim] = claims(("a", "He said the fire burned for two days and ten homes were lost."))
     assert [p.entities for p in nlp.parse([claim.text, "the mayor of london resigned."])] == [(), ()]
     assert [v.normalized for v in claim.values if v.kind == "number"] == ["2", "10"]
+
+
+def test_spacy_loads_without_torch_and_torch_still_imports() -> None:
+    """thinc would import torch for nothing (2.7 CPU-s and 180 MB in each parsing process);
+    it is kept out while spaCy loads, and stays importable for the torch encoder backend."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from claimcheck import nlp\n"
+        "[p] = nlp.parse(['Barack Obama visited Paris on Monday.'])\n"
+        "assert p.entities, 'no entities'\n"
+        "print('torch' in sys.modules)\n"
+        "import torch\n"
+        "print(torch.tensor([1.0]).sum().item())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["False", "1.0"]
