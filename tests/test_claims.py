@@ -20,6 +20,24 @@ def test_abbreviations_do_not_split() -> None:
     ]
 
 
+def test_a_sentence_goes_on_past_a_stop_that_pysbd_ends_it_at() -> None:
+    """pysbd ends a sentence at "D-Mass." or "D-W.Va." before a comma, and the name before the
+    stop would be lost to a fragment; a sentence never opens on a comma. One its writer began
+    in lower case stays a sentence."""
+    text = (
+        "In Congress, Rep. Edward Markey, D-Mass., called a hearing on the rules. "
+        "Rep. Nick Rahall, D-W.Va., said members may try to overturn the regulations."
+    )
+    assert claims_of(text) == [
+        "In Congress, Rep. Edward Markey, D-Mass., called a hearing on the rules.",
+        "Rep. Nick Rahall, D-W.Va., said members may try to overturn the regulations.",
+    ]
+    assert claims_of("Talks stalled in 2022 over the strait. experts say a hotline is a necessity.") == [
+        "Talks stalled in 2022 over the strait.",
+        "experts say a hotline is a necessity.",
+    ]
+
+
 def test_missing_space_after_full_stop_splits() -> None:
     text = "Trust needs work to ease the tensions.The observer cautioned that friction could hinder progress."
     assert claims_of(text) == [
