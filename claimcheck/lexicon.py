@@ -443,23 +443,33 @@ SYNONYM_GROUPS = {w: frozenset(n for n, g in enumerate(SYNONYMS) if w in g) for 
 
 
 # Positions a person holds one at a time: seats and offices of government, of a court, of a
-# church, and military or police ranks. Roles inside a body (leader, whip, chairman, speaker,
-# spokesman) or a company (CEO, founder, manager) combine with a position, and so do words as
-# general as "lawmaker", so a representative who is majority whip is no conflict.
+# church, of a police or fire force, of a team, and military or police ranks. Roles inside a
+# body (leader, whip, chairman, speaker, spokesman) or a company (CEO, founder, manager)
+# combine with a position, and so do words as general as "lawmaker" or "chief" ("party
+# chief" and president), so a representative who is majority whip is no conflict.
 EXCLUSIVE_OFFICES = [
     frozenset(
         """president vice-president president-elect premier chancellor governor senator representative
         congressman congresswoman congressmember mayor minister secretary ambassador envoy judge justice
         prosecutor sheriff king queen prince princess pope emir sultan monarch attorney-general
-        secretary-general treasurer commissioner councillor councilman councilwoman""".split()
-    ),
+        secretary-general treasurer commissioner councillor councilman councilwoman coach""".split()
+    )
+    | {"police chief", "fire chief"},
     frozenset("""bishop archbishop cardinal""".split()),
     RANK_HEADS,
 ]
+OFFICES = frozenset().union(*EXCLUSIVE_OFFICES)
+
+
+def office(title: str) -> str:
+    """The position a title names: its longest ending that is an office one holds alone
+    ("deputy police chief" -> "police chief"), else its head word."""
+    words = title.split()
+    return next((" ".join(words[n:]) for n in range(len(words)) if " ".join(words[n:]) in OFFICES), words[-1])
 
 
 def offices_exclude(a: str, b: str) -> bool:
-    """Two office or rank head words that one person cannot hold at once."""
+    """Two offices or ranks (see `office`) that one person cannot hold at once."""
     return a != b and any(a in group and b in group for group in EXCLUSIVE_OFFICES)
 
 

@@ -265,6 +265,21 @@ def test_offices_one_person_holds_together_do_not_conflict() -> None:
     )
 
 
+def test_a_police_chief_is_no_sheriff_but_a_party_chief_may_be_president() -> None:
+    """An office of more than one word ("police chief") excludes others as one word does;
+    "chief" alone is too general to exclude anything."""
+    assert "title" in kinds(
+        ("a", "Police Chief Lee Baca said the deputy was shot outside the apartment."),
+        ("b", "Sheriff Lee Baca said the deputy was shot outside the apartment."),
+        ("c", "Sheriff Lee Baca told reporters the deputy died at the scene."),
+    )
+    assert "title" not in kinds(
+        ("a", "Party Chief Xi Jinping said the talks had gone well."),
+        ("b", "President Xi Jinping said the talks had gone well."),
+        ("c", "President Xi Jinping told reporters the talks went well."),
+    )
+
+
 def test_a_nickname_is_the_same_person() -> None:
     assert "person_name" not in kinds(
         ("a", "Police Chief Jim Oler said the suspect was arrested on Friday."),

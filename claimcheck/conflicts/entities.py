@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts.draft import Draft, Sighting, cross_source, gather_values
-from claimcheck.lexicon import EXECUTIVE_TITLES, TITLE_MODIFIERS, offices_exclude, same_first_name
+from claimcheck.lexicon import EXECUTIVE_TITLES, TITLE_MODIFIERS, office, offices_exclude, same_first_name
 from claimcheck.types import Claim, ConflictValue, Entity, EntityMention, Value
 
 
@@ -249,7 +249,7 @@ def _title_conflicts(entities: list[list[Sighting]], titles: list[Sighting]) -> 
         values = gather_values(support)
         if len(values) < 2 or not cross_source([set(v.document_ids) for v in values]):
             continue
-        heads = {v.normalized.split()[-1] for v in values}
+        heads = {office(v.normalized) for v in values}
         if len(heads) > 1 and not any(offices_exclude(h, k) for h in heads for k in heads):
             continue  # offices one person can hold together: a representative who chairs a committee
         if len(heads) > 1:
