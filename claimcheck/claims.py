@@ -27,6 +27,7 @@ BOILERPLATE = re.compile(
 )
 ENDS_LIKE_SENTENCE = re.compile(r"""[.!?]["'”’)\]]*\s*$""")
 MIN_WORDS = 5
+LONG_UNPUNCTUATED = 12  # words: longer than most headings, captions and links
 
 
 def extract_claims(document: Document) -> tuple[Claim, ...]:
@@ -35,7 +36,8 @@ def extract_claims(document: Document) -> tuple[Claim, ...]:
     first_line_end = _first_line_end(document.text)
     for start, end in _sentences(document.text):
         text = document.text[start:end]
-        headline = end <= first_line_end and not is_claim(text) and is_headline(text)
+        # a first line without a stop is the headline, however long and lowercase it runs
+        headline = end <= first_line_end and not ENDS_LIKE_SENTENCE.search(text) and is_headline(text)
         if headline or is_claim(text):
             claims.append(Claim(f"{document.id}:{len(claims)}", document.id, text, (start, end), headline=headline))
     return tuple(claims)
@@ -171,7 +173,11 @@ def is_claim(text: str) -> bool:
     # Headings are Title Case and unpunctuated; sentences are mostly lowercase words.
     capital_share = 1 - lower / len(words)
     if not ENDS_LIKE_SENTENCE.search(stripped):
-        # Unpunctuated lines are headings, captions, breadcrumbs and related-story
-        # links; a table row is the exception, its cells read together.
-        return "|" in stripped
+        # Unpunctuated lines are headings, captions, breadcrumbs and related-story links,
+        # short or in Title Case. A table row is an exception, its cells read together; so
+        # is a long line of mostly lowercase words, a sentence that lost its stop (a lede,
+        # a standfirst stating the story's facts: 75 of ECB+'s lines), unless it leads on
+        # into what follows (":", ",").
+        lost_stop = len(words) >= LONG_UNPUNCTUATED and capital_share <= 0.5 and not stripped.endswith((":", ",", ";"))
+        return "|" in stripped or lost_stop
     return capital_share < 0.85  # name-heavy news sentences run to 0.8

@@ -67,6 +67,26 @@ def test_bullets_tables_and_headings() -> None:
     ]
 
 
+def test_a_long_line_that_lost_its_stop_is_a_sentence() -> None:
+    """A lede or standfirst scraped without its full stop states facts; a caption, a link or
+    a line that leads into a quote does not, and a first line without a stop is the headline
+    however long it runs."""
+    text = (
+        "Six weeks before he takes office the agency issued new rules on endangered species\n"
+        "Just six weeks before President-elect Barack Obama takes office, the Bush administration"
+        " issued revised endangered species regulations Thursday\n"
+        "Champion swimmer turned top box-office draw in the 40s\n"
+        "The statement the company issued on the problem with the undersea cable read in part as follows:\n"
+    )
+    assert claims_of(text) == [
+        "Six weeks before he takes office the agency issued new rules on endangered species",
+        "Just six weeks before President-elect Barack Obama takes office, the Bush administration"
+        " issued revised endangered species regulations Thursday",
+    ]
+    [headline, lede] = extract_claims(Document("d", "d", text))
+    assert headline.headline and not lede.headline
+
+
 def test_is_claim_rejects_menus() -> None:
     assert not is_claim("Facebook X (Twitter) Instagram Pinterest")
     assert not is_claim("Home » U.S., China seek direct military communications")
