@@ -27,7 +27,8 @@ BOILERPLATE = re.compile(
 )
 ENDS_LIKE_SENTENCE = re.compile(r"""[.!?]["'”’)\]]*\s*$""")
 MIN_WORDS = 5
-LONG_UNPUNCTUATED = 12  # words: longer than most headings, captions and links
+# words: longer than most headings, captions and links, shorter than a lede ever runs
+LONG_UNPUNCTUATED, LONGEST_UNPUNCTUATED = 12, 80
 
 
 def extract_claims(document: Document) -> tuple[Claim, ...]:
@@ -36,9 +37,8 @@ def extract_claims(document: Document) -> tuple[Claim, ...]:
     first_line_end = _first_line_end(document.text)
     for start, end in _sentences(document.text):
         text = document.text[start:end]
-        # a first line without a stop is the headline, however long and lowercase it runs
-        headline = end <= first_line_end and not ENDS_LIKE_SENTENCE.search(text) and is_headline(text)
-        if headline or is_claim(text):
+        headline = end <= first_line_end and not is_claim(text) and is_headline(text)
+        if headline or is_claim(text) or lost_its_stop(text):
             claims.append(Claim(f"{document.id}:{len(claims)}", document.id, text, (start, end), headline=headline))
     return tuple(claims)
 
@@ -173,11 +173,27 @@ def is_claim(text: str) -> bool:
     # Headings are Title Case and unpunctuated; sentences are mostly lowercase words.
     capital_share = 1 - lower / len(words)
     if not ENDS_LIKE_SENTENCE.search(stripped):
-        # Unpunctuated lines are headings, captions, breadcrumbs and related-story links,
-        # short or in Title Case. A table row is an exception, its cells read together; so
-        # is a long line of mostly lowercase words, a sentence that lost its stop (a lede,
-        # a standfirst stating the story's facts: 75 of ECB+'s lines), unless it leads on
-        # into what follows (":", ",").
-        lost_stop = len(words) >= LONG_UNPUNCTUATED and capital_share <= 0.5 and not stripped.endswith((":", ",", ";"))
-        return "|" in stripped or lost_stop
+        # Unpunctuated lines are headings, captions, breadcrumbs and related-story
+        # links; a table row is the exception, its cells read together.
+        return "|" in stripped
     return capital_share < 0.85  # name-heavy news sentences run to 0.8
+
+
+def lost_its_stop(text: str) -> bool:
+    """A sentence scraped without its full stop: a lede or standfirst that states the story's
+    facts (73 of ECB+'s lines). Headings, captions and links are short or in Title Case; a
+    line that leads on into what follows (":", ",") is no sentence, and a run of words with
+    no capital to open it and no end (a file of one endless line) is none either."""
+    stripped = text.strip()
+    words = WORD.findall(stripped)
+    if not LONG_UNPUNCTUATED <= len(words) <= LONGEST_UNPUNCTUATED or ENDS_LIKE_SENTENCE.search(stripped):
+        return False
+    opens = next((ch for ch in stripped if ch.isalpha()), "")
+    lower = sum(1 for w in words if w[0].islower())
+    return (
+        opens.isupper()
+        and lower >= len(words) / 2
+        and not stripped.endswith((":", ",", ";"))
+        and not BOILERPLATE.match(stripped)
+        and not any(mark in stripped for mark in "»›")  # a breadcrumb trail: "Home » World » ..."
+    )

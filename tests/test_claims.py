@@ -69,14 +69,16 @@ def test_bullets_tables_and_headings() -> None:
 
 def test_a_long_line_that_lost_its_stop_is_a_sentence() -> None:
     """A lede or standfirst scraped without its full stop states facts; a caption, a link or
-    a line that leads into a quote does not, and a first line without a stop is the headline
-    however long it runs."""
+    a line that leads into a quote does not, a run of words with no capital to open it is
+    none, and a first line that reads as a headline stays the headline."""
     text = (
         "Six weeks before he takes office the agency issued new rules on endangered species\n"
         "Just six weeks before President-elect Barack Obama takes office, the Bush administration"
         " issued revised endangered species regulations Thursday\n"
         "Champion swimmer turned top box-office draw in the 40s\n"
         "The statement the company issued on the problem with the undersea cable read in part as follows:\n"
+        + "word " * 30
+        + "\n"
     )
     assert claims_of(text) == [
         "Six weeks before he takes office the agency issued new rules on endangered species",
