@@ -465,7 +465,8 @@ def office(title: str) -> str:
     """The position a title names: its longest ending that is an office one holds alone
     ("deputy police chief" -> "police chief"), else its head word."""
     words = title.split()
-    return next((" ".join(words[n:]) for n in range(len(words)) if " ".join(words[n:]) in OFFICES), words[-1])
+    endings = (" ".join(words[n:]) for n in range(len(words)))
+    return next((e for e in endings if e in OFFICES), words[-1])
 
 
 def offices_exclude(a: str, b: str) -> bool:
