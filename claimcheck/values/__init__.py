@@ -30,7 +30,7 @@ def extract_values(claim: Claim, document: Document | None = None, parsed: Parse
     date_values = dates.find(text, published)
     values += date_values
     taken = [v.span for v in date_values]
-    values += numbers.find(text, tokens, taken)
+    values += numbers.find(text, tokens, taken, parsed)
     values += polarity.find(tokens)
     values += quotes.find(text, [v for v in values if v.kind == "person"])
     values, found = attach(values, parsed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from claimcheck import lexicon as lx
+from claimcheck.nlp import Parsed, Word
 from claimcheck.types import Value
 from claimcheck.values.dates import MONTHS, WEEKDAYS
 from claimcheck.values.tokens import Token
@@ -76,8 +77,9 @@ ADVERB_PERIODS = {
 }
 
 
-def find(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[Value]:
+def find(text: str, tokens: list[Token], taken: list[tuple[int, int]], parsed: Parsed | None = None) -> list[Value]:
     values = []
+    words = parsed.words if parsed is not None else ()
     for m in NUMBER.finditer(text):
         s, e = m.start(), m.end()
         if any(s < te and ts < e for ts, te in taken):
@@ -110,7 +112,8 @@ def find(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[V
         elif m.group("cur"):
             unit = CURRENCY[m.group("cur")]
         else:
-            unit = _unit_after(text, e)
+            counted = _counted(words, s, e) if words else None
+            unit = counted if counted is not None else _unit_after(text, e, words, s)
             if not unit:
                 continue  # a number with nothing counted cannot be aligned across sources
         if rate := RATE.match(text, e):
@@ -186,14 +189,57 @@ def _format_number(n: float) -> str:
     return str(int(n)) if n == int(n) else f"{n:g}"
 
 
-def _unit_after(text: str, end: int) -> str:
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text[end : end + 60])
-    for w in words[:3]:
+def _counted(words: tuple[Word, ...], start: int, end: int) -> str | None:
+    """The noun a figure counts, from the parse: the noun it modifies past any adjective or
+    participle ("355 damaged shops", "four hardest-hit villages", "10 total games"), the first
+    noun of a measure phrase ("a 5.9 magnitude earthquake", "the 200 person crowd"), or what it
+    is the figure of ("a population of approximately 1,000"). None when the parse names no
+    noun: the words after it decide, and a part of a whole ("three of the seven bullets") is
+    left uncounted, as it is another figure than the whole's."""
+    inside = [n for n, w in enumerate(words) if w.start < end and start < w.end and w.pos == "NUM"]
+    if not inside:
+        return None
+    n = inside[-1]  # "7.7 million": the scale word carries the phrase's dependency
+    while words[n].dep == "conj" and words[words[n].head].pos == "NUM" and words[n].head != n:
+        n = words[n].head  # "three or four robbers": the first figure carries the phrase's dependency
+    w = words[n]
+    head = words[w.head]
+    if w.dep == "nummod" and head.pos == "NOUN" and w.head > n:
+        following = next((k for k in range(n + 1, w.head) if words[k].pos != "PUNCT"), w.head)
+        nxt = words[following]
+        return _unit_word(nxt.text if nxt.pos == "NOUN" and nxt.dep == "compound" else head.text)
+    if w.dep == "pobj" and head.lemma == "of" and head.head < n and words[head.head].pos == "NOUN":
+        return _unit_word(words[head.head].text)
+    return None
+
+
+def _unit_word(word: str) -> str:
+    unit = lx.singular(word.lower())
+    return unit[:-2] + "er" if unit.endswith("metre") else unit  # kilometres and kilometers agree
+
+
+def _unit_after(text: str, end: int, words: tuple[Word, ...] = (), start: int = 0) -> str:
+    """The first word after a figure that can be what it counts. With a parse, a word that has
+    nothing to do with the figure is none ("at 5.9, but ...", "on highway 94 when ...",
+    "wounding 70, Iranian officials said")."""
+    for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", text[end : end + 60]):
+        w = m.group()
         lw = w.lower()
         if lw in SKIPPABLE or lw in lx.DEMONYMS:  # "12 Somali pirates" counts pirates
             continue
         if lw in NOT_UNITS or w[0].isupper() or lw in lx.SPEECH_VERBS or lw.endswith("ly"):
             return ""
-        unit = lx.singular(lw)
-        return unit[:-2] + "er" if unit.endswith("metre") else unit  # kilometres and kilometers agree
+        if words and not _linked(words, start, end, end + m.start()):
+            return ""
+        return _unit_word(lw)
     return ""
+
+
+def _linked(words: tuple[Word, ...], start: int, end: int, at: int) -> bool:
+    """Whether the word at offset `at` and the figure in [start, end) are one phrase: either
+    heads the other, or both hang from one word."""
+    figure = {n for n, w in enumerate(words) if w.start < end and start < w.end}
+    word = next((n for n, w in enumerate(words) if w.start <= at < w.end), None)
+    if word is None or not figure:
+        return True  # the parse tokenised it otherwise: it cannot tell
+    return word in {words[f].head for f in figure} or words[word].head in figure | {words[f].head for f in figure}
