@@ -409,3 +409,34 @@ def test_a_source_that_states_the_other_figure_elsewhere_knows_both() -> None:
     other = ("b", "The storm killed 30 people in the province on Sunday.")
     assert stated_elsewhere(killed, other) == 0.0
     assert stated_elsewhere(killed, ("a", "Another 30 people were hurt in the floods that followed it."), other) == 0.5
+
+
+def test_times_of_day_differ_unless_minutes_apart_and_approximate_or_in_other_zones() -> None:
+    def dates(*sentences: tuple[str, str]) -> list[set[str]]:
+        claims = story(*sentences)
+        found = find_conflicts(claims, all_pairs(claims), CheckConfig(min_confidence=0))
+        return [{v.normalized for v in c.values} for c in found if c.kind == "date"]
+
+    assert dates(
+        ("a", "Williams was stopped by the highway patrol at 1:30 a.m. on the state route."),
+        ("b", "Williams was stopped by the highway patrol at 1:00 a.m. on the state route."),
+    ) == [{"T01:30", "T01:00"}]
+    # "about 8.40pm" admits 8.49pm; "8 p.m. ET" is not set against a time without its zone
+    assert (
+        dates(
+            ("a", "The fire broke out on the roof of the store at about 8.40pm."),
+            ("b", "The fire broke out on the roof of the store at 8.49pm."),
+            ("c", "The fire broke out on the roof of the store at 8 p.m. ET."),
+        )
+        == []
+    )
+
+
+def test_a_date_is_read_against_the_dates_of_its_own_predicate() -> None:
+    """The other source's Wednesday is the day it was announced, not the day of the arrests."""
+    claims = story(
+        ("a", "Blackmore and Oler were arrested by police on Tuesday, the attorney general said on Wednesday."),
+        ("b", "Blackmore and Oler were arrested by police on Wednesday in the town."),
+    )
+    found = find_conflicts(claims, all_pairs(claims), CheckConfig(min_confidence=0))
+    assert [{v.normalized for v in c.values} for c in found if c.kind == "date"] == [{"tuesday", "wednesday"}]

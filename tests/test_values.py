@@ -129,6 +129,33 @@ def test_numbers_with_units() -> None:
     assert got == {("3", "people"), ("7700000", "resident"), ("15000", "refugee"), ("47", "percent")}
 
 
+def test_the_noun_a_figure_counts_comes_from_the_parse() -> None:
+    """Past adjectives and participles to the noun ("355 damaged shops" counts shops); a measure
+    phrase keeps its first noun; a figure "of" a noun is that noun's; a word after the figure
+    that the parse does not join to it counts nothing."""
+    units = {
+        text: [(v.normalized, v.role) for v in values_of(text, kind="number")]
+        for text in (
+            "Rioters left 355 damaged shops and four hardest-hit villages.",
+            "He missed 10 total games after 99 alleged members were seized.",
+            "The community, with a population of approximately 1,000, follows the old practices.",
+            "A 5.9 magnitude earthquake and a crowd of 200 people were reported.",
+            "Gray was hit by three of the seven bullets fired by three or four officers.",
+            "The center put the magnitude at 5.9, but the survey said it was larger.",
+            "He was driving on highway 94 when the cops stopped him.",
+        )
+    }
+    assert list(units.values()) == [
+        [("355", "shop"), ("4", "village")],
+        [("10", "game"), ("99", "member")],
+        [("1000", "population")],
+        [("5.9", "magnitude"), ("200", "people")],
+        [("7", "bullet"), ("3", "officer"), ("4", "officer")],
+        [],
+        [],
+    ]
+
+
 def test_a_rate_is_not_a_total() -> None:
     """A salary a season is not set against a contract's worth: the rate's unit says what per."""
     roles = {
@@ -181,6 +208,25 @@ def test_fold_joins_spelling_variants() -> None:
     assert lexicon.fold("de-escalate") == lexicon.fold("deescalate")
     assert lexicon.fold("Defence") == lexicon.fold("defense")
     assert lexicon.fold("Zürich’s São Paulo") == lexicon.fold("Zurich's Sao Paulo") == "zurich sao paulo"
+
+
+def test_times_of_day() -> None:
+    got = [
+        (v.normalized, v.role, v.parents)
+        for text in (
+            "The blaze broke out at about 2045 GMT and firefighters left at 11.15pm.",
+            "He was arrested shortly before midnight and freed at 3 a.m. ET on Monday.",
+        )
+        for v in values_of(text, kind="date")
+    ]
+    assert got == [
+        ("T20:45", "time gmt", ("about",)),
+        ("T23:15", "time", ()),
+        ("T00:00", "time", ("about",)),
+        ("T03:00", "time et", ()),
+        ("monday", "weekday", ()),
+    ]
+    assert values_of("The blaze broke out at 11.15pm.", kind="number") == []  # a time, not 11.15 "pm"
 
 
 def test_dates_without_a_day() -> None:

@@ -137,19 +137,42 @@ def date_relation(claim: Claim, value: Value) -> str:
     return next((DATE_RELATIONS[w] for w in reversed(words) if w in DATE_RELATIONS), "at")
 
 
+# minutes two times of day may be apart when either is approximate ("about 8.40pm", "8.49pm")
+TIME_TOLERANCE = 15
+
+
+def _times_agree(x: Value, y: Value) -> bool:
+    """Two times of day agree when equal, or a few minutes apart where either is approximate."""
+    minutes = [int(v.normalized[1:3]) * 60 + int(v.normalized[4:6]) for v in (x, y)]
+    gap = abs(minutes[0] - minutes[1])
+    gap = min(gap, 24 * 60 - gap)  # "shortly before midnight" and "12:05 a.m." are minutes apart
+    return gap == 0 or (bool(x.parents or y.parents) and gap <= TIME_TOLERANCE)
+
+
+def dates_agree(x: Value, y: Value) -> bool:
+    """Two dates, or two times of day, that can both be right."""
+    if x.role.startswith("time") and y.role.startswith("time"):
+        return x.role == y.role and _times_agree(x, y)
+    return dates_compatible(x.normalized, y.normalized)
+
+
 def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
     xs, ys = of(a, "date"), of(b, "date")
     if not xs or not ys:
         return
     for x in xs:
-        if any(dates_compatible(x.normalized, y.normalized) for y in ys):
+        # Where the parse tells whose date is whose, a date is read against the other claim's
+        # dates of the same predicate only: "were arrested on Tuesday, the minister said on
+        # Wednesday" disagrees with "were arrested Wednesday", though both name a Wednesday.
+        pool = [y for y in ys if same_fact(a.frames, x, b.frames, y)] or ys
+        if any(dates_agree(x, y) for y in pool):
             continue
         same = [
             y
-            for y in ys
+            for y in pool
             if y.role == x.role
             and date_relation(a, x) == date_relation(b, y)
-            and not any(dates_compatible(y.normalized, z.normalized) for z in xs)
+            and not any(dates_agree(y, z) for z in ([z for z in xs if same_fact(b.frames, y, a.frames, z)] or xs))
         ]
         if len(same) == 1:
             yield "date", x.role, x, same[0], 1.0

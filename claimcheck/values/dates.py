@@ -41,6 +41,25 @@ DATE_PATTERNS = [
         r"\b(?P<relative>yesterday|today|tomorrow|(?:late |early )?(?:last|next|this) (?:week|month|year))\b", re.I
     ),
 ]
+# A time of day: "1:30 a.m.", "8.40pm", "3 am", "2045 GMT", "shortly before midnight". Its zone,
+# when written, is part of what it is ("8 p.m. ET" and "5 p.m. PT" are one moment), so times
+# in different zones, or one with a zone and one without, are never set against each other.
+_ZONE = r"(?:\s+(?P<zone>[ECMP][SD]?T|GMT|UTC|BST)\b)?"
+_AFTER_PREPOSITION = "|".join(rf"(?<=\b{w} )" for w in "at by before after around about until past".split())
+TIME_PATTERNS = [
+    re.compile(
+        rf"\b(?P<hour>1[0-2]|0?[1-9])(?:[:.](?P<minute>[0-5]\d))?\s?(?P<ampm>[ap])(?:\.m\b\.?|m\b){_ZONE}", re.I
+    ),
+    re.compile(r"\b(?P<hour24>[01]\d|2[0-3]):?(?P<minute>[0-5]\d)\s?(?P<zone>GMT|UTC|BST|hrs)\b"),
+    re.compile(rf"(?:{_AFTER_PREPOSITION})(?P<midday>midnight|noon)\b", re.I),  # "midnight" alone may be a name
+]
+# "about 1:30 a.m.", "shortly before midnight": marked approximate, so a time a few minutes
+# off agrees (conflicts/pairwise.py)
+APPROXIMATE_TIME = re.compile(
+    r"\b(?:about|around|approximately|roughly|nearly|shortly (?:before|after)|just (?:before|after))\s+(?:at\s+)?$",
+    re.I,
+)
+
 # "may" and "march" are verbs far more often than months when lowercase.
 _AMBIGUOUS_MONTHS = {"may", "march", "jan", "june", "july", "aug", "sept", "oct", "nov", "dec", "mar", "apr", "feb"}
 
@@ -48,6 +67,13 @@ _AMBIGUOUS_MONTHS = {"may", "march", "jan", "june", "july", "aug", "sept", "oct"
 def find(text: str, published: dt.date | None) -> list[Value]:
     values: list[Value] = []
     taken: list[tuple[int, int]] = []
+    for pattern in TIME_PATTERNS:  # first: "2045 GMT" is no year
+        for m in pattern.finditer(text):
+            normalized, zone = _normalize_time(m.groupdict())
+            approximate = ("about",) if APPROXIMATE_TIME.search(text[max(0, m.start() - 25) : m.start()]) else ()
+            taken.append((m.start(), m.end()))
+            role = f"time {zone}".strip()
+            values.append(Value("date", m.group(), normalized, (m.start(), m.end()), role=role, parents=approximate))
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
@@ -63,6 +89,20 @@ def find(text: str, published: dt.date | None) -> list[Value]:
             taken.append((m.start(), m.end()))
             values.append(Value("date", m.group(), normalized, (m.start(), m.end()), role=granularity))
     return values
+
+
+def _normalize_time(groups: dict[str, str | None]) -> tuple[str, str]:
+    """ "T20:45" on a 24-hour clock, and the zone ("" when none is written; "hrs" is none)."""
+    midday, hour24 = groups.get("midday"), groups.get("hour24")
+    if midday:
+        hour, minute = (0 if midday.lower() == "midnight" else 12), 0
+    elif hour24:
+        hour, minute = int(hour24), int(groups["minute"] or 0)
+    else:
+        hour, minute = int(groups["hour"] or 0) % 12, int(groups["minute"] or 0)
+        hour += 12 if (groups["ampm"] or "").lower() == "p" else 0
+    zone = (groups.get("zone") or "").lower()
+    return f"T{hour:02d}:{minute:02d}", "" if zone == "hrs" else zone
 
 
 def _normalize_date(groups: dict[str, str | None], published: dt.date | None) -> tuple[str, str] | None:
