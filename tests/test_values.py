@@ -131,8 +131,9 @@ def test_numbers_with_units() -> None:
 
 def test_the_noun_a_figure_counts_comes_from_the_parse() -> None:
     """Past adjectives and participles to the noun ("355 damaged shops" counts shops); a measure
-    phrase keeps its first noun; a figure "of" a noun is that noun's; a word after the figure
-    that the parse does not join to it counts nothing."""
+    phrase keeps its first noun; a figure "of" a noun, or that a verb sets a noun at, is that
+    noun's; a figure with no noun counts what was done to it; a word after the figure that the
+    parse does not join to it counts nothing."""
     units = {
         text: [(v.normalized, v.role) for v in values_of(text, kind="number")]
         for text in (
@@ -141,8 +142,9 @@ def test_the_noun_a_figure_counts_comes_from_the_parse() -> None:
             "The community, with a population of approximately 1,000, follows the old practices.",
             "A 5.9 magnitude earthquake and a crowd of 200 people were reported.",
             "Gray was hit by three of the seven bullets fired by three or four officers.",
-            "The center put the magnitude at 5.9, but the survey said it was larger.",
+            "The center put the magnitude at 5.9 and the toll rose to 10; rescuers arrived at 5, but left.",
             "He was driving on highway 94 when the cops stopped him.",
+            "The quake killed 10 persons, injuring 80, and 50 were injured in the town.",
         )
     }
     assert list(units.values()) == [
@@ -151,8 +153,9 @@ def test_the_noun_a_figure_counts_comes_from_the_parse() -> None:
         [("1000", "population")],
         [("5.9", "magnitude"), ("200", "people")],
         [("7", "bullet"), ("3", "officer"), ("4", "officer")],
+        [("5.9", "magnitude"), ("10", "toll")],
         [],
-        [],
+        [("10", "people"), ("80", "injured"), ("50", "injured")],
     ]
 
 

@@ -189,12 +189,21 @@ def _format_number(n: float) -> str:
     return str(int(n)) if n == int(n) else f"{n:g}"
 
 
+# a verb's arguments that name what a figure after "at" or "to" measures ("put the toll at
+# 12"), and the verbs whose subject is what it measures ("the toll rose to 12"; "the
+# rescuers arrived at 5" is no count of rescuers)
+MEASURED = ("dobj", "nsubjpass")
+CHANGING = frozenset("rise fall climb drop increase decrease reach jump grow soar surge stand sink".split())
+
+
 def _counted(words: tuple[Word, ...], start: int, end: int) -> str | None:
     """The noun a figure counts, from the parse: the noun it modifies past any adjective or
     participle ("355 damaged shops", "four hardest-hit villages", "10 total games"), the first
     noun of a measure phrase ("a 5.9 magnitude earthquake", "the 200 person crowd"), or what it
-    is the figure of ("a population of approximately 1,000"). None when the parse names no
-    noun: the words after it decide, and a part of a whole ("three of the seven bullets") is
+    is the figure of ("a population of approximately 1,000"), what a verb sets at it or brings
+    to it ("put the magnitude at 6.1", "the toll rose to 10"), or, with no noun, the participle
+    of what was done to them ("injuring 80" counts the injured). None when the parse names
+    none of these: the words after it decide, and a part of a whole ("three of the seven bullets") is
     left uncounted, as it is another figure than the whole's."""
     inside = [n for n, w in enumerate(words) if w.start < end and start < w.end and w.pos == "NUM"]
     if not inside:
@@ -210,11 +219,31 @@ def _counted(words: tuple[Word, ...], start: int, end: int) -> str | None:
         return _unit_word(nxt.text if nxt.pos == "NOUN" and nxt.dep == "compound" else head.text)
     if w.dep == "pobj" and head.lemma == "of" and head.head < n and words[head.head].pos == "NOUN":
         return _unit_word(words[head.head].text)
+    if w.dep == "pobj" and head.lemma in ("at", "to") and words[head.head].pos == "VERB":
+        # what a verb sets at a figure or brings to it: "put the magnitude at 6.1", "the death
+        # toll rose to 10", "estimated the damage at 200"
+        verb = words[head.head].lemma
+        measured = [
+            k
+            for k in words
+            if k.head == head.head
+            and k.pos == "NOUN"
+            and (k.dep in MEASURED or (k.dep == "nsubj" and verb in CHANGING))
+        ]
+        if measured:  # the object first: "the center put the magnitude at 5.9" measures the magnitude
+            return _unit_word(min(measured, key=lambda k: k.dep != "dobj").text)
+    partitive = any(k.head == n and k.dep == "prep" and k.lemma == "of" for k in words)
+    if w.dep in ("dobj", "nsubjpass") and head.pos == "VERB" and not partitive:
+        # no noun, but what was done to them: "injuring 80" and "50 were injured" count the
+        # injured, as "at least 50 injured" does
+        return head.lemma + ("d" if head.lemma.endswith("e") else "ed")
     return None
 
 
 def _unit_word(word: str) -> str:
     unit = lx.singular(word.lower())
+    if unit == "person":
+        return "people"  # "10 persons" and "10 people" count the same
     return unit[:-2] + "er" if unit.endswith("metre") else unit  # kilometres and kilometers agree
 
 
