@@ -440,3 +440,15 @@ def test_a_date_is_read_against_the_dates_of_its_own_predicate() -> None:
     )
     found = find_conflicts(claims, all_pairs(claims), CheckConfig(min_confidence=0))
     assert [{v.normalized for v in c.values} for c in found if c.kind == "date"] == [{"tuesday", "wednesday"}]
+
+
+def test_a_time_of_day_is_never_shown_first() -> None:
+    """The severity model never saw a time of day in its fit, so however alike the sentences,
+    a differing time is a low card."""
+    claims = story(
+        ("a", "The quake struck off the coast at 7:48 a.m. local time, west of the main city."),
+        ("b", "The quake struck off the coast at 7:48 a.m. local time, west of the main city."),
+        ("c", "The quake struck off the coast at 4:43 a.m. local time, west of the main city."),
+    )
+    [c] = [c for c in find_conflicts(claims, all_pairs(claims), CheckConfig()) if c.kind == "date"]
+    assert c.severity == "low" and dict(c.signals)["held_low"] == 1.0
