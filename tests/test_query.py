@@ -230,3 +230,13 @@ def test_a_value_of_another_fact_makes_a_sentence_related_not_conflicting() -> N
         0.97,
     )
     assert injured is not None and injured.verdict == "related"
+
+
+def test_times_of_day_are_judged_as_scan_compares_them() -> None:
+    query = "The fire broke out on the roof of the store at about 8.40pm."
+    near = verdict(query, "The fire broke out on the roof of the store at 8.49pm.", 0.6)
+    assert near is not None and near.verdict == "supports"
+    assert [(c.kind, c.source.normalized) for c in near.comparisons] == [("date", "T20:49")]
+    far = verdict(query, "The fire broke out on the roof of the store at 10.15pm.", 0.6)
+    assert far is not None and far.verdict == "conflicts"
+    assert [(d.kind, d.source.normalized) for d in far.differences] == [("date", "T22:15")]

@@ -10,7 +10,7 @@ from claimcheck.conflicts.pairwise import (
     COMPARABLE_PLACES,
     compare,
     date_relation,
-    dates_compatible,
+    dates_agree,
     locative,
     numbers_agree,
     of,
@@ -45,7 +45,7 @@ def _agreements(a: Claim, b: Claim) -> Iterable[Comparison]:
     for x in of(a, "date"):
         rel = date_relation(a, x)
         same = [y for y in of(b, "date") if date_relation(b, y) == rel]
-        y = next((y for y in same if _dates_agree(x.normalized, y.normalized)), None)
+        y = next((y for y in same if _dates_agree(x, y)), None)
         if y:
             yield Comparison("date", x.role, x, y, True)
     for x in of(a, "place"):
@@ -63,12 +63,14 @@ def _agreements(a: Claim, b: Claim) -> Iterable[Comparison]:
             yield Comparison("quote", x.role, x, y, True)
 
 
-def _dates_agree(x: str, y: str) -> bool:
+def _dates_agree(x: Value, y: Value) -> bool:
     """Compatible, and not only because one says too little to compare: "November 1" neither
-    confirms nor contradicts "2012"."""
-    if x.startswith("--") != y.startswith("--") and len(x if not x.startswith("--") else y) == 4:
+    confirms nor contradicts "2012"; times of day as `scan` reads them ("about 8.40pm" and
+    "8.49pm" agree)."""
+    p, q = x.normalized, y.normalized
+    if p.startswith("--") != q.startswith("--") and len(p if not p.startswith("--") else q) == 4:
         return False
-    return dates_compatible(x, y)
+    return dates_agree(x, y)
 
 
 def person_link(a: str, b: str, config: CheckConfig) -> str | None:
