@@ -69,6 +69,8 @@ def find(text: str, published: dt.date | None) -> list[Value]:
     taken: list[tuple[int, int]] = []
     for pattern in TIME_PATTERNS:  # first: "2045 GMT" is no year
         for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
             normalized, zone = _normalize_time(m.groupdict())
             approximate = ("about",) if APPROXIMATE_TIME.search(text[max(0, m.start() - 25) : m.start()]) else ()
             taken.append((m.start(), m.end()))

@@ -198,13 +198,13 @@ CHANGING = frozenset("rise fall climb drop increase decrease reach jump grow soa
 
 def _counted(words: tuple[Word, ...], start: int, end: int) -> str | None:
     """The noun a figure counts, from the parse: the noun it modifies past any adjective or
-    participle ("355 damaged shops", "four hardest-hit villages", "10 total games"), the first
-    noun of a measure phrase ("a 5.9 magnitude earthquake", "the 200 person crowd"), or what it
-    is the figure of ("a population of approximately 1,000"), what a verb sets at it or brings
-    to it ("put the magnitude at 6.1", "the toll rose to 10"), or, with no noun, the participle
-    of what was done to them ("injuring 80" counts the injured). None when the parse names
-    none of these: the words after it decide, and a part of a whole ("three of the seven bullets") is
-    left uncounted, as it is another figure than the whole's."""
+    participle ("355 damaged shops", "four hardest-hit villages", "10 total games"); the first
+    noun of a measure phrase ("a 5.9 magnitude earthquake", "the 200 person crowd"); what it is
+    the figure of ("a population of approximately 1,000"); what a verb sets at it or brings to
+    it ("put the magnitude at 6.1", "the toll rose to 10"); or, with no noun, the participle of
+    what was done to them ("injuring 80" counts the injured). None when the parse names none
+    of these, and the words after the figure decide; a part of a whole ("three of the seven
+    bullets") is then left uncounted, as it is another figure than the whole's."""
     inside = [n for n, w in enumerate(words) if w.start < end and start < w.end and w.pos == "NUM"]
     if not inside:
         return None
@@ -251,7 +251,7 @@ def _unit_after(text: str, end: int, words: tuple[Word, ...] = (), start: int = 
     """The first word after a figure that can be what it counts. With a parse, a word that has
     nothing to do with the figure is none ("at 5.9, but ...", "on highway 94 when ...",
     "wounding 70, Iranian officials said")."""
-    for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", text[end : end + 60]):
+    for m in list(re.finditer(r"[A-Za-z][A-Za-z'’-]*", text[end : end + 60]))[:3]:
         w = m.group()
         lw = w.lower()
         if lw in SKIPPABLE or lw in lx.DEMONYMS:  # "12 Somali pirates" counts pirates
@@ -271,4 +271,5 @@ def _linked(words: tuple[Word, ...], start: int, end: int, at: int) -> bool:
     word = next((n for n, w in enumerate(words) if w.start <= at < w.end), None)
     if word is None or not figure:
         return True  # the parse tokenised it otherwise: it cannot tell
-    return word in {words[f].head for f in figure} or words[word].head in figure | {words[f].head for f in figure}
+    heads = {words[f].head for f in figure}
+    return word in heads or words[word].head in figure | heads
