@@ -305,9 +305,13 @@ def test_workers_die_with_a_killed_batch(tmp_path: Path, how: signal.Signals) ->
     )
     workers: set[int] = set()
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(out.glob("story*.json")):  # under way: a story written
+    # Under way: the forkserver and its two workers are up, reading stories. Not "a report
+    # written": the stories are embedded together, so the first report comes when nearly all
+    # are done, and a run that finished them before the signal landed had nothing to interrupt.
+    while time.monotonic() < deadline and len(workers) < 3:
         workers |= _children(batch.pid)
         time.sleep(0.05)
+    time.sleep(0.5)
     workers |= _children(batch.pid)
     assert batch.poll() is None and len(workers) >= 3  # the forkserver and its two workers
     batch.send_signal(how)
