@@ -115,7 +115,7 @@ def attach(values: Sequence[Value], parsed: Parsed) -> tuple[list[Value], tuple[
     found, index = frames(parsed)
     out = []
     for v in values:
-        words = [n for n, w in enumerate(parsed.words) if w.start < v.span[1] and v.span[0] < w.end]
+        words = parsed.covering(*v.span)
         if not words:
             out.append(v)
             continue

@@ -42,6 +42,10 @@ class Parsed:
     words: tuple[Word, ...]
     entities: tuple[tuple[int, int, str], ...]  # (start, end, label) character offsets
 
+    def covering(self, start: int, end: int) -> list[int]:
+        """The indexes of the words that overlap the characters [start, end)."""
+        return [n for n, w in enumerate(self.words) if w.start < end and start < w.end]
+
 
 @functools.cache
 def _pipeline() -> tuple[Any, str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts import find_conflicts
 from claimcheck.conflicts.severity import load_model
-from claimcheck.types import Claim, Cluster, Document
+from claimcheck.types import Claim, Cluster, Conflict, Document
 from claimcheck.values import extract_values
 
 
@@ -411,19 +411,29 @@ def test_a_source_that_states_the_other_figure_elsewhere_knows_both() -> None:
     assert stated_elsewhere(killed, ("a", "Another 30 people were hurt in the floods that followed it."), other) == 0.5
 
 
-def test_times_of_day_differ_unless_minutes_apart_and_approximate_or_in_other_zones() -> None:
-    def dates(*sentences: tuple[str, str]) -> list[set[str]]:
-        claims = story(*sentences)
-        found = find_conflicts(claims, all_pairs(claims), CheckConfig(min_confidence=0))
-        return [{v.normalized for v in c.values} for c in found if c.kind == "date"]
+def date_cards(*sentences: tuple[str, str], config: CheckConfig | None = None) -> list[Conflict]:
+    """The date cards of every claim read against every claim of the other documents; every
+    card is listed unless `config` says otherwise."""
+    claims = story(*sentences)
+    return [
+        c
+        for c in find_conflicts(claims, all_pairs(claims), config or CheckConfig(min_confidence=0))
+        if c.kind == "date"
+    ]
 
-    assert dates(
+
+def date_values(*sentences: tuple[str, str]) -> list[set[str]]:
+    return [{v.normalized for v in c.values} for c in date_cards(*sentences)]
+
+
+def test_times_of_day_differ_unless_minutes_apart_and_approximate_or_in_other_zones() -> None:
+    assert date_values(
         ("a", "Williams was stopped by the highway patrol at 1:30 a.m. on the state route."),
         ("b", "Williams was stopped by the highway patrol at 1:00 a.m. on the state route."),
     ) == [{"T01:30", "T01:00"}]
     # "about 8.40pm" admits 8.49pm; "8 p.m. ET" is not set against a time without its zone
     assert (
-        dates(
+        date_values(
             ("a", "The fire broke out on the roof of the store at about 8.40pm."),
             ("b", "The fire broke out on the roof of the store at 8.49pm."),
             ("c", "The fire broke out on the roof of the store at 8 p.m. ET."),
@@ -434,21 +444,19 @@ def test_times_of_day_differ_unless_minutes_apart_and_approximate_or_in_other_zo
 
 def test_a_date_is_read_against_the_dates_of_its_own_predicate() -> None:
     """The other source's Wednesday is the day it was announced, not the day of the arrests."""
-    claims = story(
+    assert date_values(
         ("a", "Blackmore and Oler were arrested by police on Tuesday, the attorney general said on Wednesday."),
         ("b", "Blackmore and Oler were arrested by police on Wednesday in the town."),
-    )
-    found = find_conflicts(claims, all_pairs(claims), CheckConfig(min_confidence=0))
-    assert [{v.normalized for v in c.values} for c in found if c.kind == "date"] == [{"tuesday", "wednesday"}]
+    ) == [{"tuesday", "wednesday"}]
 
 
 def test_a_time_of_day_is_never_shown_first() -> None:
     """The severity model never saw a time of day in its fit, so however alike the sentences,
     a differing time is a low card."""
-    claims = story(
+    [c] = date_cards(
         ("a", "The quake struck off the coast at 7:48 a.m. local time, west of the main city."),
         ("b", "The quake struck off the coast at 7:48 a.m. local time, west of the main city."),
         ("c", "The quake struck off the coast at 4:43 a.m. local time, west of the main city."),
+        config=CheckConfig(),
     )
-    [c] = [c for c in find_conflicts(claims, all_pairs(claims), CheckConfig()) if c.kind == "date"]
     assert c.severity == "low" and dict(c.signals)["held_low"] == 1.0

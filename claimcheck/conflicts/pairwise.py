@@ -156,15 +156,19 @@ def dates_agree(x: Value, y: Value) -> bool:
     return dates_compatible(x.normalized, y.normalized)
 
 
+def _of_its_predicate(a: Claim, x: Value, b: Claim, ys: list[Value]) -> list[Value]:
+    """The values of `b` that the parse puts under the predicate of `x` (or a synonym), or all of
+    them where it tells none: "were arrested on Tuesday, the minister said on Wednesday" read
+    against "were arrested Wednesday" sets Tuesday, not the Wednesday of the saying, against it."""
+    return [y for y in ys if same_fact(a.frames, x, b.frames, y)] or ys
+
+
 def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
     xs, ys = of(a, "date"), of(b, "date")
     if not xs or not ys:
         return
     for x in xs:
-        # Where the parse tells whose date is whose, a date is read against the other claim's
-        # dates of the same predicate only: "were arrested on Tuesday, the minister said on
-        # Wednesday" disagrees with "were arrested Wednesday", though both name a Wednesday.
-        pool = [y for y in ys if same_fact(a.frames, x, b.frames, y)] or ys
+        pool = _of_its_predicate(a, x, b, ys)
         if any(dates_agree(x, y) for y in pool):
             continue
         same = [
@@ -172,7 +176,7 @@ def _compare_dates(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value,
             for y in pool
             if y.role == x.role
             and date_relation(a, x) == date_relation(b, y)
-            and not any(dates_agree(y, z) for z in ([z for z in xs if same_fact(b.frames, y, a.frames, z)] or xs))
+            and not any(dates_agree(y, z) for z in _of_its_predicate(b, y, a, xs))
         ]
         if len(same) == 1:
             yield "date", x.role, x, same[0], 1.0

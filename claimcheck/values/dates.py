@@ -67,30 +67,32 @@ _AMBIGUOUS_MONTHS = {"may", "march", "jan", "june", "july", "aug", "sept", "oct"
 def find(text: str, published: dt.date | None) -> list[Value]:
     values: list[Value] = []
     taken: list[tuple[int, int]] = []
-    for pattern in TIME_PATTERNS:  # first: "2045 GMT" is no year
+    for pattern in (*TIME_PATTERNS, *DATE_PATTERNS):  # times first: "2045 GMT" is no year
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            normalized, zone = _normalize_time(m.groupdict())
-            approximate = ("about",) if APPROXIMATE_TIME.search(text[max(0, m.start() - 25) : m.start()]) else ()
+            read = _time(text, m) if pattern in TIME_PATTERNS else _date(m.groupdict(), published)
+            if read is None:
+                continue
+            normalized, role, parents = read
             taken.append((m.start(), m.end()))
-            role = f"time {zone}".strip()
-            values.append(Value("date", m.group(), normalized, (m.start(), m.end()), role=role, parents=approximate))
-    for pattern in DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            g = m.groupdict()
-            month_word = (g.get("month") or "").rstrip(".")
-            if month_word and month_word.lower() in _AMBIGUOUS_MONTHS and not month_word[0].isupper():
-                continue
-            value = _normalize_date(g, published)
-            if value is None:
-                continue
-            normalized, granularity = value
-            taken.append((m.start(), m.end()))
-            values.append(Value("date", m.group(), normalized, (m.start(), m.end()), role=granularity))
+            values.append(Value("date", m.group(), normalized, (m.start(), m.end()), role=role, parents=parents))
     return values
+
+
+def _time(text: str, m: re.Match[str]) -> tuple[str, str, tuple[str, ...]]:
+    """A time of day: its 24-hour form, "time" and its zone as role, and whether it is approximate."""
+    normalized, zone = _normalize_time(m.groupdict())
+    approximate = ("about",) if APPROXIMATE_TIME.search(text[max(0, m.start() - 25) : m.start()]) else ()
+    return normalized, f"time {zone}".strip(), approximate
+
+
+def _date(groups: dict[str, str | None], published: dt.date | None) -> tuple[str, str, tuple[str, ...]] | None:
+    month_word = (groups.get("month") or "").rstrip(".")
+    if month_word and month_word.lower() in _AMBIGUOUS_MONTHS and not month_word[0].isupper():
+        return None
+    value = _normalize_date(groups, published)
+    return None if value is None else (*value, ())
 
 
 def _normalize_time(groups: dict[str, str | None]) -> tuple[str, str]:

@@ -79,7 +79,6 @@ ADVERB_PERIODS = {
 
 def find(text: str, tokens: list[Token], taken: list[tuple[int, int]], parsed: Parsed | None = None) -> list[Value]:
     values = []
-    words = parsed.words if parsed is not None else ()
     for m in NUMBER.finditer(text):
         s, e = m.start(), m.end()
         if any(s < te and ts < e for ts, te in taken):
@@ -112,8 +111,10 @@ def find(text: str, tokens: list[Token], taken: list[tuple[int, int]], parsed: P
         elif m.group("cur"):
             unit = CURRENCY[m.group("cur")]
         else:
-            counted = _counted(words, s, e) if words else None
-            unit = counted if counted is not None else _unit_after(text, e, words, s)
+            figure = parsed.covering(s, e) if parsed is not None else []  # its words in the parse
+            words = parsed.words if parsed is not None else ()
+            counted = _counted(words, figure)
+            unit = counted if counted is not None else _unit_after(text, e, words, figure)
             if not unit:
                 continue  # a number with nothing counted cannot be aligned across sources
         if rate := RATE.match(text, e):
@@ -196,7 +197,7 @@ MEASURED = ("dobj", "nsubjpass")
 CHANGING = frozenset("rise fall climb drop increase decrease reach jump grow soar surge stand sink".split())
 
 
-def _counted(words: tuple[Word, ...], start: int, end: int) -> str | None:
+def _counted(words: tuple[Word, ...], figure: list[int]) -> str | None:
     """The noun a figure counts, from the parse: the noun it modifies past any adjective or
     participle ("355 damaged shops", "four hardest-hit villages", "10 total games"); the first
     noun of a measure phrase ("a 5.9 magnitude earthquake", "the 200 person crowd"); what it is
@@ -205,7 +206,7 @@ def _counted(words: tuple[Word, ...], start: int, end: int) -> str | None:
     what was done to them ("injuring 80" counts the injured). None when the parse names none
     of these, and the words after the figure decide; a part of a whole ("three of the seven
     bullets") is then left uncounted, as it is another figure than the whole's."""
-    inside = [n for n, w in enumerate(words) if w.start < end and start < w.end and w.pos == "NUM"]
+    inside = [n for n in figure if words[n].pos == "NUM"]
     if not inside:
         return None
     n = inside[-1]  # "7.7 million": the scale word carries the phrase's dependency
@@ -247,7 +248,7 @@ def _unit_word(word: str) -> str:
     return unit[:-2] + "er" if unit.endswith("metre") else unit  # kilometres and kilometers agree
 
 
-def _unit_after(text: str, end: int, words: tuple[Word, ...] = (), start: int = 0) -> str:
+def _unit_after(text: str, end: int, words: tuple[Word, ...], figure: list[int]) -> str:
     """The first word after a figure that can be what it counts. With a parse, a word that has
     nothing to do with the figure is none ("at 5.9, but ...", "on highway 94 when ...",
     "wounding 70, Iranian officials said")."""
@@ -258,18 +259,17 @@ def _unit_after(text: str, end: int, words: tuple[Word, ...] = (), start: int = 
             continue
         if lw in NOT_UNITS or w[0].isupper() or lw in lx.SPEECH_VERBS or lw.endswith("ly"):
             return ""
-        if words and not _linked(words, start, end, end + m.start()):
+        if figure and not _linked(words, figure, end + m.start()):
             return ""
         return _unit_word(lw)
     return ""
 
 
-def _linked(words: tuple[Word, ...], start: int, end: int, at: int) -> bool:
-    """Whether the word at offset `at` and the figure in [start, end) are one phrase: either
-    heads the other, or both hang from one word."""
-    figure = {n for n, w in enumerate(words) if w.start < end and start < w.end}
+def _linked(words: tuple[Word, ...], figure: list[int], at: int) -> bool:
+    """Whether the word at offset `at` and the figure's words are one phrase: either heads the
+    other, or both hang from one word."""
     word = next((n for n, w in enumerate(words) if w.start <= at < w.end), None)
-    if word is None or not figure:
+    if word is None:
         return True  # the parse tokenised it otherwise: it cannot tell
     heads = {words[f].head for f in figure}
-    return word in heads or words[word].head in figure | heads
+    return word in heads or words[word].head in set(figure) | heads
