@@ -111,19 +111,75 @@ def _prepositional_object(parsed: Parsed, children: dict[int, list[int]], n: int
 
 
 def attach(values: Sequence[Value], parsed: Parsed) -> tuple[list[Value], tuple[Frame, ...]]:
-    """Each value with its frame and slot (spans local to the parsed text)."""
+    """Each value with its frame and slot, and for places, dates and numbers the named
+    agents of their event (spans local to the parsed text)."""
     found, index = frames(parsed)
-    out = []
+    roots = {}
     for v in values:
         words = parsed.covering(*v.span)
-        if not words:
+        if words:
+            inside = set(words)
+            roots[v] = next(
+                (n for n in words if parsed.words[n].head not in inside or parsed.words[n].head == n), words[-1]
+            )
+    # a person by name, without the title written with it ("President Trump"); an organisation
+    # as written, as "Hewlett-Packard" keeps the hyphen that its initials ("HP") need
+    named = {
+        n: (v.kind, v.normalized if v.kind == "person" else v.text.lower())
+        for v in values
+        if v.kind in AGENT_KINDS and v in roots
+        for n in parsed.covering(*v.span)
+    }
+    children: dict[int, list[int]] = {}
+    for n, w in enumerate(parsed.words):
+        if w.head != n:
+            children.setdefault(w.head, []).append(n)
+    out = []
+    for v in values:
+        if v not in roots:
             out.append(v)
             continue
-        inside = set(words)
-        root = next((n for n in words if parsed.words[n].head not in inside or parsed.words[n].head == n), words[-1])
-        frame, slot = _climb(parsed.words, root, index, v.kind)
-        out.append(replace(v, frame=frame, slot=slot))
+        frame, slot = _climb(parsed.words, roots[v], index, v.kind)
+        agents = _agents(parsed.words, children, roots[v], named) if v.kind in EVENT_KINDS else ()
+        out.append(replace(v, frame=frame, slot=slot, agents=agents))
     return out, tuple(found)
+
+
+AGENT_KINDS = frozenset({"person", "organisation"})
+EVENT_KINDS = frozenset({"place", "date", "number"})
+# who does what a value is of: the subject, the agent of a passive ("offered by X"), and those
+# named doing it together ("talks between X and Y", "met with X"). Not its object: one event
+# has many patients and witnesses ("stopped Rahman 44 seconds into the round", "the referee
+# stopped the fight 44 seconds into the round"), and sources name different ones.
+TAKING_PART = frozenset({"between", "with", "among"})
+ARGUMENTS = frozenset({"nsubj", "agent"})
+
+
+def _agents(
+    words: Sequence[Word], children: dict[int, list[int]], n: int, named: dict[int, tuple[str, str]]
+) -> tuple[tuple[str, str], ...]:
+    """The people and organisations named as doing what a value is of: the subjects of each
+    word on the way from the value up to its clause's verb (and the noun that verb describes:
+    "discussions between Hegseth and Dong, held in Kuala Lumpur"), and who is named "between"
+    or "with" them."""
+    path = [n]
+    while words[n].head != n and not (words[n].pos in ("VERB", "AUX") and words[n].dep not in ("acl", "relcl")):
+        n = words[n].head
+        path.append(n)
+    heads: list[int] = []
+    for p in path:
+        for k in children.get(p, []):
+            if words[k].dep in ARGUMENTS:
+                heads.append(k)
+            elif words[k].dep == "prep" and words[k].lemma in TAKING_PART:
+                heads += [j for j in children.get(k, []) if words[j].dep == "pobj"]
+    found: set[tuple[str, str]] = set()
+    while heads:  # each head with its conjuncts ("Trump and Xi") and what it passes through
+        k = heads.pop()
+        if k in named:
+            found.add(named[k])
+        heads += [j for j in children.get(k, []) if words[j].dep in ("conj", "compound", "appos", "pobj")]
+    return tuple(sorted(found))
 
 
 def _climb(words: Sequence[Word], n: int, index: dict[int, int], kind: str) -> tuple[int, str]:

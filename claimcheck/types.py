@@ -56,6 +56,10 @@ class Value:
     # (-1 when unknown), and the slot it fills there ("nsubj", "dobj", "loc", "time", "of", ...)
     frame: int = -1
     slot: str = ""
+    # Who does what a place, date or number is of, as the claim writes them, with their kind:
+    # ("person", "trump"), ("person", "xi jinping") for "in Busan" in "negotiations between
+    # Trump and Xi Jinping in Busan"; () when the parse names nobody.
+    agents: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,21 @@ def test_values_know_their_predicate_and_slot() -> None:
     assert meeting.frames[0].predicate == "meet" and meeting.frames[0].subject == "hegseth"
 
 
+def test_places_of_events_with_other_people_are_other_facts() -> None:
+    """Who takes part in an event is read from its arguments and from "between", "with" and
+    "by": a place where two others met is not where these two met; the same people, or one
+    of them named another way, keep the card."""
+    [busan] = claims(
+        ("a", "The talks followed negotiations between President Trump and Xi Jinping in Busan last week.")
+    )
+    [place] = [v for v in busan.values if v.kind == "place"]
+    assert place.agents == (("person", "trump"), ("person", "xi jinping"))
+    other = ("b", "The talks followed a meeting between Pete Hegseth and Dong Jun in Kuala Lumpur last week.")
+    same = ("c", "The talks followed negotiations between Donald Trump and Xi in Seoul last week.")
+    assert confidence("place", ("a", busan.text), other) == 0
+    assert confidence("place", ("a", busan.text), same) > 0
+
+
 def test_different_slots_are_weaker_evidence_than_one_slot() -> None:
     # the same noun counted by two predicates, killed and injured, is less likely one fact
     # than the same predicate's figures

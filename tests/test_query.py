@@ -240,3 +240,13 @@ def test_times_of_day_are_judged_as_scan_compares_them() -> None:
     far = verdict(query, "The fire broke out on the roof of the store at 10.15pm.", 0.6)
     assert far is not None and far.verdict == "conflicts"
     assert [(d.kind, d.source.normalized) for d in far.differences] == [("date", "T22:15")]
+
+
+def test_a_place_of_an_event_of_other_people_neither_supports_nor_conflicts() -> None:
+    query = "Hegseth met Admiral Dong Jun in Kuala Lumpur on Friday."
+    others = verdict(query, "Donald Trump met Xi Jinping in Busan on Thursday.", 0.6)
+    assert others is not None and others.verdict == "related" and not others.differences
+    also_there = verdict(query, "Donald Trump met Xi Jinping in Kuala Lumpur on Friday.", 0.6)
+    assert also_there is not None and also_there.verdict == "related"
+    same = verdict(query, "Pete Hegseth met Dong Jun in Busan on Friday.", 0.6)
+    assert same is not None and same.verdict == "conflicts"

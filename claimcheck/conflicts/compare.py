@@ -14,6 +14,7 @@ from claimcheck.conflicts.pairwise import (
     locative,
     numbers_agree,
     of,
+    other_agents,
     same_slot,
     synonyms,
 )
@@ -38,19 +39,22 @@ def compare_claims(query: Claim, other: Claim, config: CheckConfig) -> list[Comp
 
 
 def _agreements(a: Claim, b: Claim) -> Iterable[Comparison]:
+    # a figure, date or place of an event other people took part in confirms nothing
     for x in of(a, "number"):
-        y = next((y for y in of(b, "number") if y.role == x.role and numbers_agree(x, y)), None)
+        y = next(
+            (y for y in of(b, "number") if y.role == x.role and numbers_agree(x, y) and not other_agents(x, y)), None
+        )
         if y:
             yield Comparison("number", x.role, x, y, True)
     for x in of(a, "date"):
         rel = date_relation(a, x)
         same = [y for y in of(b, "date") if date_relation(b, y) == rel]
-        y = next((y for y in same if _dates_agree(x, y)), None)
+        y = next((y for y in same if _dates_agree(x, y) and not other_agents(x, y)), None)
         if y:
             yield Comparison("date", x.role, x, y, True)
     for x in of(a, "place"):
         # "China's defence minister" mentions China; only where things happened is a fact to confirm
-        y = next((y for y in of(b, "place") if y.normalized == x.normalized), None)
+        y = next((y for y in of(b, "place") if y.normalized == x.normalized and not other_agents(x, y)), None)
         if y and x.role in COMPARABLE_PLACES and ((locative(a, x) and locative(b, y)) or same_slot(a, x, b, y)):
             yield Comparison("place", x.role, x, y, True)
     for x in of(a, "polarity"):

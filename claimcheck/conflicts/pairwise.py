@@ -69,12 +69,32 @@ def compare(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]
         # predicate (the number killed is not the number injured); paraphrases often use
         # another verb for one fact, so values the parse sets in different slots are weak
         # evidence rather than none: such a card is folded away as low
+        if other_agents(x, y):
+            continue
         if same_fact(a.frames, x, b.frames, y) is False:
             weight *= SLOT_MISMATCH
         yield kind, subject, x, y, weight
     yield from _compare_polarity(a, b)
     yield from _compare_status(a, b)
     yield from _compare_quotes(a, b)
+
+
+def other_agents(x: Value, y: Value) -> bool:
+    """The two values are of things that different people, or different organisations, do
+    ("negotiations between Trump and Xi in Busan", "Hegseth met Dong in Kuala Lumpur"): two
+    facts. Only agents of one kind are set against each other (a company's event is its chief
+    executive's too), and only when no name shares a word with the other side's or is its
+    initials: "President Trump" and "Donald Trump", "Dong Jun" and "Dong Un", "HP" and
+    "Hewlett-Packard" do one thing."""
+    kinds = {k for k, _ in x.agents} & {k for k, _ in y.agents}
+    if not kinds:
+        return False
+    return not (_name_words(x.agents) & _name_words(y.agents))
+
+
+def _name_words(agents: Sequence[tuple[str, str]]) -> set[str]:
+    parts = [[w for w in re.split(r"[^\w]+", name) if w] for _, name in agents]
+    return {w for words in parts for w in words} | {"".join(w[0] for w in words) for words in parts if len(words) > 1}
 
 
 def of(claim: Claim, kind: str) -> list[Value]:
