@@ -85,6 +85,11 @@ MIGRATIONS: list[str] = [
     alter table claim_values add column slot text not null default '';
     alter table claims add column frames text not null default '[]';
     """,
+    # who does what a place, date or figure is of (frames.py): values indexed before have none
+    # and are compared as before; `index add` again reads them
+    """
+    alter table claim_values add column agents text not null default '[]';
+    """,
 ]
 
 
@@ -329,7 +334,7 @@ class ClaimIndex:
                     claim_row = int(cur.lastrowid or 0)
                     self._db.executemany(
                         "insert into claim_values (claim_id, kind, text, normalized, start, end, role, parents, "
-                        "frame, slot) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "frame, slot, agents) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             (
                                 claim_row,
@@ -341,6 +346,7 @@ class ClaimIndex:
                                 json.dumps(v.parents),
                                 v.frame,
                                 v.slot,
+                                json.dumps(v.agents),
                             )
                             for v in claim.values
                         ],
@@ -405,13 +411,23 @@ class ClaimIndex:
         values: dict[int, list[Value]] = {}
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
-            for claim_id, kind, text, norm, start, end, role, parents, frame, slot in self._db.execute(
-                "select claim_id, kind, text, normalized, start, end, role, parents, frame, slot "
+            for claim_id, kind, text, norm, start, end, role, parents, frame, slot, agents in self._db.execute(
+                "select claim_id, kind, text, normalized, start, end, role, parents, frame, slot, agents "
                 f"from claim_values where claim_id in ({marks})",
                 chunk,
             ):
                 values.setdefault(claim_id, []).append(
-                    Value(kind, text, norm, (start, end), role, tuple(json.loads(parents)), frame, slot)
+                    Value(
+                        kind,
+                        text,
+                        norm,
+                        (start, end),
+                        role,
+                        tuple(json.loads(parents)),
+                        frame,
+                        slot,
+                        tuple((k, n) for k, n in json.loads(agents)),
+                    )
                 )
             rows = self._db.execute(
                 f"""select c.id, c.position, c.text, c.start, c.end, c.frames, s.name, d.name, d.path, d.title,

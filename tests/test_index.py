@@ -204,6 +204,9 @@ def test_an_index_from_before_frames_reads_on_and_new_claims_keep_theirs(
         fresh = [s.claim for s in index.fetch(range(2, index.count() + 1)).values()]
         assert all(c.frames for c in fresh)  # each claim's predicates, for the query's same-fact checks
         assert any(v.frame >= 0 and v.slot for c in fresh for v in c.values)
+        # who does what a place is of, kept for the query's check that two values are one fact
+        assert any(("person", "pete hegseth") in v.agents for c in fresh for v in c.values if v.kind == "place")
+        assert old.values[0].agents == ()
 
 
 def _synthetic(index: ClaimIndex, n: int, seed: int = 0) -> np.ndarray:
