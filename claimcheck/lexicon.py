@@ -346,6 +346,20 @@ def singular(noun: str) -> str:
     return noun
 
 
+# Nouns that count people, as `singular` leaves them. Sources count one group of people by
+# different nouns ("eight experts" / "three observers", "200 people" / "400 protesters").
+PEOPLE_NOUNS = frozenset(
+    """people man men woman women child children adult boy girl baby infant teenager youth
+    student pupil teacher worker employee staff member resident villager citizen civilian
+    inhabitant protester demonstrator rioter activist supporter fan spectator voter delegate
+    observer monitor expert official officer policeman soldier troop militant fighter rebel
+    insurgent gunman attacker suspect detainee prisoner inmate hostage victim casualty survivor
+    patient passenger tourist visitor migrant refugee pilgrim worshipper climber miner
+    firefighter rescuer doctor nurse journalist reporter guest customer shopper driver
+    pedestrian player athlete juror witness""".split()
+)
+
+
 # --- gazetteer --------------------------------------------------------------
 
 # Cities smaller than this are only read as places after "in", "at", "near" ...

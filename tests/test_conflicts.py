@@ -460,3 +460,18 @@ def test_a_time_of_day_is_never_shown_first() -> None:
         config=CheckConfig(),
     )
     assert c.severity == "low" and dict(c.signals)["held_low"] == 1.0
+
+
+def test_one_group_of_people_counted_by_different_nouns() -> None:
+    """Experts and observers sent by one body are one figure told two ways, weakly: the parse
+    must put both under one predicate, as a group counted beside a part of it is common."""
+    [c] = numbers(
+        ("a", "The European security body sent eight experts to monitor the vote."),
+        ("b", "The European security body sent three observers to monitor the vote."),
+    )
+    assert {v.normalized for v in c.values} == {"8", "3"} and c.subject == "people"
+    assert dict(c.signals)["slot_agreement"] == 0.0
+    assert not numbers(
+        ("a", "Police arrested 200 people in the capital overnight."),
+        ("b", "Police injured 40 protesters in the capital overnight."),
+    )

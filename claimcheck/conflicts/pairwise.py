@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts.draft import PAIR_CARDS, Draft, Sighting, cross_source, gather_values
 from claimcheck.frames import contradicts, same_event, same_fact
-from claimcheck.lexicon import PLACE_LEVELS, SYNONYM_GROUPS, place_levels, stem
+from claimcheck.lexicon import PEOPLE_NOUNS, PLACE_LEVELS, SYNONYM_GROUPS, place_levels, stem
 from claimcheck.types import Claim, Cluster, Value
 
 # "in X", "20 miles north of X", and the state or country in "in Malibu, California"
@@ -118,6 +118,24 @@ def _compare_numbers(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Valu
         left_y = [y for y in ys if not any(numbers_agree(x, y) for x in xs)]
         if len(left_x) == 1 and len(left_y) == 1 and len(xs) == len(ys):
             yield "number", unit, left_x[0], left_y[0], weight
+    # One group of people counted by different nouns ("eight experts" / "three observers",
+    # "200 people" / "400 protesters", "50 injured" / "70 people"): one fact only where the
+    # parse puts both figures under the same or a synonymous predicate, and weak evidence even
+    # then, as a part is often counted beside the whole ("12 people" / "three children")
+    px = [v for v in numbers_a if v.role not in units and _of_people(v.role)]
+    py = [v for v in numbers_b if v.role not in units and _of_people(v.role)]
+    if len(px) != 1 or len(py) != 1:
+        return
+    x, y = px[0], py[0]
+    named = x.role in PEOPLE_NOUNS or y.role in PEOPLE_NOUNS  # two participles are two facts
+    if x.role != y.role and named and not numbers_agree(x, y) and same_fact(a.frames, x, b.frames, y):
+        yield "number", "people", x, y, SLOT_MISMATCH
+
+
+def _of_people(unit: str) -> bool:
+    """A noun that counts people, or the participle that a figure without a noun counts
+    ("injuring 80": the injured)."""
+    return unit in PEOPLE_NOUNS or (unit.endswith("ed") and " " not in unit)
 
 
 def numbers_agree(x: Value, y: Value) -> bool:
