@@ -141,9 +141,30 @@ def test_disagreement_inside_one_source_is_not_cross_source() -> None:
 def test_quote_wording() -> None:
     [c] = conflicts(
         ("a", "“We agreed that we should set up channels to deconflict problems,” Hegseth said."),
-        ("b", "“We also agreed that we should set up channels to deconflict problems,” Hegseth said."),
+        ("b", "“We agreed that we should set up channels to deconflict border problems,” Hegseth said."),
     )
-    assert c.kind == "quote" and c.severity == "low" and "also" in c.summary
+    assert c.kind == "quote" and c.severity == "low" and "border" in c.summary
+    [c] = conflicts(
+        ("a", "“We set up channels to deconflict the problems in the region,” Hegseth said."),
+        ("b", "“We set up channels to deconflict the problems in the country,” Hegseth said."),
+    )
+    assert c.kind == "quote" and "“country” → “region”" in c.summary
+
+
+def test_a_copy_edit_is_no_misquote() -> None:
+    """A particle added, punctuation or a figure split off, a word spelt the other side of the
+    Atlantic: what copy desks change, not what the speaker said."""
+    for edited in (
+        "“We also agreed that we should set up channels to deconflict problems in the neighbourhood,” Hegseth said.",
+        "“We agreed that we should set up channels to deconflict the problems in the 'neighborhood,” Hegseth said.",
+    ):
+        assert not conflicts(
+            (
+                "a",
+                "“We agreed that we should set up channels to deconflict problems in the neighborhood,” Hegseth said.",
+            ),
+            ("b", edited),
+        )
 
 
 def test_dates_in_different_relations_are_not_compared() -> None:

@@ -4,6 +4,7 @@ places by kind and slot, negations by predicate) and compared after normalisatio
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -362,8 +363,28 @@ def _compare_quotes(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value
                 continue
             if x.role and y.role and not _same_person(x.role, y.role):
                 continue
-            if fuzz.ratio(x.normalized, y.normalized) >= 85:
+            if fuzz.ratio(x.normalized, y.normalized) >= 85 and not copy_edit(x.normalized, y.normalized):
                 yield "quote", x.role or y.role, x, y, 1.0
+
+
+# words a copy desk adds to or drops from a quote without changing what was said
+EDITORIAL_WORDS = frozenset("a an the also just that of and".split())
+
+
+def copy_edit(x: str, y: str) -> bool:
+    """Two wordings of one quote that differ only as copy desks differ: a particle or article
+    added or dropped ("I also agreed"), punctuation or a stray figure split off, a word spelt
+    another way ("neighbourhood", "'locked"). A changed tense, negation or content word is a
+    misquote ("will" -> "did", "drops 'is dangerous and'")."""
+    a, b = x.split(), y.split()
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        old, new = a[i1:i2], b[j1:j2]
+        if op == "equal" or all(w in EDITORIAL_WORDS or not any(c.isalpha() for c in w) for w in old + new):
+            continue
+        respelt = len(old) == len(new) and all(fuzz.ratio(p, q) >= 85 for p, q in zip(old, new, strict=True))
+        if not respelt:
+            return False
+    return True
 
 
 def _same_person(x: str, y: str) -> bool:
