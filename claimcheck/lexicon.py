@@ -480,7 +480,15 @@ def office(title: str) -> str:
     ("deputy police chief" -> "police chief"), else its head word."""
     words = title.split()
     endings = (" ".join(words[n:]) for n in range(len(words)))
-    return next((e for e in endings if e in OFFICES), words[-1])
+    found = next((e for e in endings if e in OFFICES), None)
+    if found is not None:
+        return found
+    # an office no list names: its head word, past the words that make a deputy of it, so that
+    # "deputy associate director" and "associate director" name one post two ways
+    head = words[-1].split("-")
+    while len(head) > 1 and head[0] in RANK_CHANGING:
+        head = head[1:]
+    return "-".join(head)
 
 
 def offices_exclude(a: str, b: str) -> bool:

@@ -410,6 +410,24 @@ def test_a_title_placed_two_ways_is_one_office() -> None:
     )
 
 
+def test_a_deputy_is_not_the_post_itself() -> None:
+    """ "Deputy associate director" against "associate director": one post told two ways, as a
+    deputy is not the post; the words that make a deputy chain ("deputy-associate-director")."""
+    found = conflicts(
+        ("a", "John Doe was deputy associate director of the bureau when he began to leak."),
+        ("b", "John Doe was deputy associate director of the bureau in those years."),
+        ("c", "John Doe, an associate director at the bureau, began to leak."),
+    )
+    [title] = [c for c in found if c.kind == "title"]
+    assert [v.normalized for v in title.values] == ["deputy-associate-director", "associate-director"]
+    # a deputy written after the office is the same deputy, and no part of the name
+    assert "title" not in kinds(
+        ("a", "Sheriff Deputy Jerry Ortiz was shot outside an apartment on Friday."),
+        ("b", "Deputy Sheriff Jerry Ortiz was shot outside an apartment on Friday."),
+        ("c", "Deputy Sheriff Jerry Ortiz had gone to question a woman."),
+    )
+
+
 def test_a_president_and_a_prime_minister_are_no_rivals() -> None:
     assert "role_holder" not in kinds(
         ("a", "Israeli Prime Minister Ehud Olmert met the envoy in Jerusalem on Tuesday."),

@@ -313,3 +313,10 @@ def test_a_lone_surname_the_article_names_in_full_is_no_place() -> None:
     assert "palin" not in places
     assert "lincoln" in places
     assert "sarah palin" in [v.normalized for c in claims for v in c.values if v.kind == "person"]
+
+
+def test_a_deputy_is_a_title_not_a_name() -> None:
+    titles = {v.normalized: v.role for v in values_of("Sheriff Deputy Ortiz, 35, was killed in June.", kind="title")}
+    assert titles == {"deputy-sheriff": "ortiz"}
+    [person] = values_of("He shot Los Angeles County Sheriff's Deputy Jerry Ortiz in June.", kind="person")
+    assert person.normalized == "jerry ortiz"

@@ -185,6 +185,15 @@ def _classify_run(
             pos = ahead
             continue
         break
+    if start < pos and all(t.word in lx.RANK_CHANGING for t in words[start:pos]):
+        # a deputy is a post, never part of a name: "Sheriff Deputy Ortiz" is the sheriff's
+        # deputy, "Deputy Jerry Ortiz" a deputy
+        if titles and titles[-1][1] == start:
+            titles[-1] = (titles[-1][0], pos, titles[-1][2])
+        else:
+            titles.append((start, pos, "office"))
+        cue = True
+        start = pos
     name_tokens = words[pos:]
     if pos > start:  # modifiers with no head after them belong to the name ("House Speaker" handled above)
         # ... but not the words that never name anyone: "Top Nixon aides" speaks of Nixon

@@ -109,9 +109,11 @@ def title_value(text: str, toks: list[Token], holder: str, kind: str, countries:
     ordered = complement + words
     if kind == "rank":  # "Deputy Sgt." is a sergeant serving as a deputy: the rank is what compares
         ordered = [w for w in ordered if w not in lx.RANK_CHANGING]
+    while len(ordered) > 1 and ordered[-1] in lx.RANK_CHANGING:  # "Sheriff Deputy": a deputy sheriff
+        ordered = [ordered[-1], *ordered[:-1]]
     fused: list[str] = []
     for w in ordered:
-        if fused and fused[-1] in lx.RANK_CHANGING:
+        if fused and fused[-1].rsplit("-", 1)[-1] in lx.RANK_CHANGING:  # "deputy-associate-director"
             fused[-1] = f"{fused[-1]}-{w}"
         else:
             fused.append(w)
