@@ -514,3 +514,24 @@ def test_one_group_of_people_counted_by_different_nouns() -> None:
         ("a", "Police arrested 200 people in the capital overnight."),
         ("b", "Police injured 40 protesters in the capital overnight."),
     )
+
+
+def test_a_misspelt_name_read_as_an_organisation_is_the_person_it_misspells() -> None:
+    """NER often does not know a misspelt name and reads it as an organisation: one that is a
+    near spelling of a person the story names is that person, spelt another way."""
+    from claimcheck.types import Value
+
+    def said(doc: str, kind: str, name: str) -> Claim:
+        text = f"{name} died in Los Angeles on Thursday."
+        return Claim(f"{doc}:0", doc, text, (0, len(text)), (Value(kind, name, name.lower(), (0, len(name))),))
+
+    claims = [
+        said("a", "person", "Bettie Page"),
+        said("b", "person", "Bettie Page"),
+        said("c", "organisation", "Bettie Pace"),
+    ]
+    [card] = find_conflicts(claims, [], CheckConfig())
+    assert card.kind == "person_name" and [v.normalized for v in card.values] == ["bettie page", "bettie pace"]
+    # an organisation of another name is left alone
+    claims[2] = said("c", "organisation", "Bettie Foundation")
+    assert not find_conflicts(claims, [], CheckConfig())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
@@ -30,6 +31,7 @@ def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Draft
                 titles.append(Sighting(v, claim))
                 if v.normalized.endswith("-elect"):
                     past_or_future.add(v.role)
+    people += _misread_people(claims, people, config)
     entities = _link_people(people, config)
     conflicts: list[Draft] = []
     for members in entities:
@@ -39,6 +41,22 @@ def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Draft
     current = [e for e in entities if not any(m.value.normalized in past_or_future for m in e)]
     conflicts += _role_holder_conflicts(current, titles)
     return conflicts
+
+
+def _misread_people(claims: Sequence[Claim], people: list[Sighting], config: CheckConfig) -> list[Sighting]:
+    """A misspelt name is often one NER does not know, and reads as an organisation ("pin-up icon
+    Bettie Pace" where the story's person is Bettie Page): a multi-word organisation that is a
+    near spelling of a person the story names is a mention of that person."""
+    names = {p.value.normalized for p in people if " " in p.value.normalized}
+    return [
+        Sighting(replace(v, kind="person"), claim)
+        for claim in claims
+        for v in claim.values
+        if v.kind == "organisation"
+        and " " in v.normalized
+        and v.normalized not in names
+        and any(name_variants(v.normalized, n, config) for n in names)
+    ]
 
 
 def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60) -> tuple[Entity, ...]:
