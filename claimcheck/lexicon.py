@@ -458,7 +458,7 @@ SYNONYM_GROUPS = {w: frozenset(n for n, g in enumerate(SYNONYMS) if w in g) for 
 
 # Positions a person holds one at a time: seats and offices of government, of a court, of a
 # church, of a police or fire force, of a team, and military or police ranks. Roles inside a
-# body (leader, whip, chairman, speaker, spokesman) or a company (CEO, founder, manager)
+# body (leader, whip, chairman, speaker, spokesman) or a company (founder, manager)
 # combine with a position, and so do words as general as "lawmaker" or "chief" ("party
 # chief" and president), so a representative who is majority whip is no conflict.
 EXCLUSIVE_OFFICES = [
@@ -470,6 +470,8 @@ EXCLUSIVE_OFFICES = [
     )
     | {"police chief", "fire chief"},
     frozenset("""bishop archbishop cardinal""".split()),
+    # a company's chief officers: one person is its CEO or its COO, not both
+    frozenset("""ceo coo cfo cto""".split()),
     RANK_HEADS,
 ]
 OFFICES = frozenset().union(*EXCLUSIVE_OFFICES)

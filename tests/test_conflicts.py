@@ -428,6 +428,20 @@ def test_a_deputy_is_not_the_post_itself() -> None:
     )
 
 
+def test_a_company_has_one_chief_executive_and_one_chief_operating_officer() -> None:
+    assert "title" in kinds(
+        ("a", "Owner John Henry, CEO Larry Lucchino and manager Theo Epstein flew to Texas on Thursday."),
+        ("b", "Owner John Henry, COO Larry Lucchino and manager Theo Epstein offered the player a deal."),
+        ("c", "CEO Larry Lucchino said the team would wait."),
+    )
+    # founder and chief executive are held together
+    assert "title" not in kinds(
+        ("a", "Founder Jane Roe said the company would grow on Thursday."),
+        ("b", "CEO Jane Roe said the company would grow on Thursday."),
+        ("c", "Founder Jane Roe said the firm would wait."),
+    )
+
+
 def test_a_president_and_a_prime_minister_are_no_rivals() -> None:
     assert "role_holder" not in kinds(
         ("a", "Israeli Prime Minister Ehud Olmert met the envoy in Jerusalem on Tuesday."),
