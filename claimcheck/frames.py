@@ -24,13 +24,18 @@ ARGUMENT_PREPOSITIONS = frozenset({"into", "onto", "with", "against"})
 PASS_THROUGH = frozenset({"nummod", "compound", "amod", "poss", "quantmod", "nmod", "appos", "det", "case"})
 
 
-def frames(parsed: Parsed) -> tuple[list[Frame], dict[int, int]]:
-    """The claim's frames, and for each word that heads one, the frame's index. Every verb
-    heads a frame, and so does the root of a clause without one ("the 12 victims of …")."""
+def _children(parsed: Parsed) -> dict[int, list[int]]:
+    """Each word's dependents, by index."""
     children: dict[int, list[int]] = {}
     for n, w in enumerate(parsed.words):
         if w.head != n:
             children.setdefault(w.head, []).append(n)
+    return children
+
+
+def frames(parsed: Parsed, children: dict[int, list[int]]) -> tuple[list[Frame], dict[int, int]]:
+    """The claim's frames, and for each word that heads one, the frame's index. Every verb
+    heads a frame, and so does the root of a clause without one ("the 12 victims of …")."""
     found: list[Frame] = []
     index: dict[int, int] = {}
     for n, w in enumerate(parsed.words):
@@ -113,27 +118,21 @@ def _prepositional_object(parsed: Parsed, children: dict[int, list[int]], n: int
 def attach(values: Sequence[Value], parsed: Parsed) -> tuple[list[Value], tuple[Frame, ...]]:
     """Each value with its frame and slot, and for places, dates and numbers the named
     agents of their event (spans local to the parsed text)."""
-    found, index = frames(parsed)
-    roots = {}
-    for v in values:
-        words = parsed.covering(*v.span)
-        if words:
-            inside = set(words)
-            roots[v] = next(
-                (n for n in words if parsed.words[n].head not in inside or parsed.words[n].head == n), words[-1]
-            )
+    children = _children(parsed)
+    found, index = frames(parsed, children)
+    covered = {v: words for v in values if (words := parsed.covering(*v.span))}
+    roots = {
+        v: next((n for n in words if parsed.words[n].head not in words or parsed.words[n].head == n), words[-1])
+        for v, words in covered.items()
+    }
     # a person by name, without the title written with it ("President Trump"); an organisation
     # as written, as "Hewlett-Packard" keeps the hyphen that its initials ("HP") need
     named = {
         n: (v.kind, v.normalized if v.kind == "person" else v.text.lower())
-        for v in values
-        if v.kind in AGENT_KINDS and v in roots
-        for n in parsed.covering(*v.span)
+        for v, words in covered.items()
+        if v.kind in AGENT_KINDS
+        for n in words
     }
-    children: dict[int, list[int]] = {}
-    for n, w in enumerate(parsed.words):
-        if w.head != n:
-            children.setdefault(w.head, []).append(n)
     out = []
     for v in values:
         if v not in roots:

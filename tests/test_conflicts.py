@@ -3,7 +3,7 @@ from __future__ import annotations
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts import find_conflicts
 from claimcheck.conflicts.severity import load_model
-from claimcheck.types import Claim, Cluster, Conflict, Document
+from claimcheck.types import Claim, Cluster, Conflict, Document, Value
 from claimcheck.values import extract_values
 
 
@@ -533,7 +533,6 @@ def test_one_group_of_people_counted_by_different_nouns() -> None:
 def test_a_misspelt_name_read_as_an_organisation_is_the_person_it_misspells() -> None:
     """NER often does not know a misspelt name and reads it as an organisation: one that is a
     near spelling of a person the story names is that person, spelt another way."""
-    from claimcheck.types import Value
 
     def said(doc: str, kind: str, name: str) -> Claim:
         text = f"{name} died in Los Angeles on Thursday."
