@@ -63,7 +63,7 @@ def frames(parsed: Parsed, children: dict[int, list[int]]) -> tuple[list[Frame],
                 negated=negated,
                 subject=subject,
                 object=obj or _prepositional_object(parsed, children, n),
-                status="not" if negated else _status(parsed, w, kids),
+                status=_status(parsed, w, kids),
                 span=(w.start, w.end),
             )
         )
@@ -88,6 +88,9 @@ def _status(parsed: Parsed, w: Word, kids: Sequence[Word]) -> str:
         return "expected"
     if any(k.dep == "advmod" and k.lemma in HEARSAY for k in kids):
         return "alleged"
+    if w.dep == "acl" and any(k.dep == "aux" and k.lemma == "to" for k in kids):
+        # "plans to resume", "their quest to sign him": an aim the noun names, not an event
+        return "expected"
     head = parsed.words[w.head]
     if w.dep == "pcomp" and head.dep == "prep":  # "accused of taking": through the preposition
         head = parsed.words[head.head]

@@ -620,7 +620,9 @@ class ClaimIndex:
 
 def _frame(stored: list[Any]) -> Frame:
     predicate, negated, subject, obj, status, span = stored
-    return Frame(predicate, bool(negated), subject, obj, status, (int(span[0]), int(span[1])))
+    # indexes written before a negated frame kept its mood stored "not" for it
+    mood = "happened" if status == "not" else status
+    return Frame(predicate, bool(negated), subject, obj, mood, (int(span[0]), int(span[1])))
 
 
 def _order(v: Value) -> tuple[tuple[int, int], str]:

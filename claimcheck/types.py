@@ -24,9 +24,9 @@ CONFLICT_KINDS = (
     "quote",
 )
 SEVERITIES = ("high", "medium", "low")
-# what a claim says of an event: it happened, it did not, it is expected or planned, it is
-# alleged (by someone the claim names or "reportedly"), it is denied
-STATUSES = ("happened", "not", "expected", "alleged", "denied")
+# what a claim says of an event, negated or not (Frame.negated): it happened, it is expected or
+# planned, it is alleged (by someone the claim names or "reportedly"), it is denied
+STATUSES = ("happened", "expected", "alleged", "denied")
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,32 @@ def test_an_event_is_happened_not_expected_alleged_or_denied() -> None:
     assert statuses("Police accused him of taking the money.")["take"] == "alleged"
     assert statuses("He denied taking the money.")["take"] == "denied"
     assert statuses("The mayor was indicted on Friday.")["indict"] == "happened"
-    assert statuses("The mayor was not indicted on Friday.")["indict"] == "not"
+    # a negated event keeps its mood: the negation is the frame's own flag
+    [denied] = claims(("a", "The mayor was not indicted on Friday."))
+    assert (denied.frames[0].negated, denied.frames[0].status) == (True, "happened")
+    [denied] = claims(("a", "The mayor will not be indicted."))
+    assert (denied.frames[0].negated, denied.frames[0].status) == (True, "expected")
+    # what a noun names as an aim has not happened: "plans to resume", "a quest to sign"
+    assert statuses("The countries announced plans to resume talks.")["resume"] == "expected"
+
+
+def test_a_denial_is_set_against_an_affirmation_in_its_own_mood() -> None:
+    """ "Did not sign him" is contradicted by "signed him", not by "may sign him" or "their
+    quest to sign him"; "will not leave" by "will leave", not by "left"."""
+
+    def polarity(x: str, y: str) -> bool:
+        found = claims(("a", x), ("b", y))
+        return any(c.kind == "polarity" for c in find_conflicts(found, all_pairs(found), CheckConfig()))
+
+    assert polarity("The Red Sox did not sign Mark Teixeira on Friday.", "The Red Sox signed Mark Teixeira on Friday.")
+    assert not polarity("The Red Sox did not sign Mark Teixeira on Friday.", "The Red Sox may sign Mark Teixeira.")
+    assert not polarity(
+        "The Red Sox did not sign Mark Teixeira on Friday.", "The Red Sox began their quest to sign Mark Teixeira."
+    )
+    assert polarity("Tennant will not leave the show this year.", "Tennant will leave the show this year.")
+    assert not polarity("The results of the test won't be known for weeks.", "The results of the test were known.")
+    # hearsay asserts: "reportedly" tells that it happened, as "never" tells that it did not
+    assert polarity("Two of the robbers never dressed as women.", "Two of the robbers reportedly dressed as women.")
 
 
 def test_status_sets_an_expected_event_against_one_that_happened() -> None:

@@ -188,6 +188,11 @@ def test_number_qualifiers_are_kept() -> None:
 def test_negation_records_the_verb() -> None:
     [v] = values_of("Direct talks have not restarted, analysts say.", kind="polarity")
     assert (v.normalized, v.role) == ("negated", lexicon.stem("restarted"))
+    # a negated infinitive is what someone wants or fears, not an event that did not happen
+    assert not values_of("The official asked not to be named.", kind="polarity")
+    assert not values_of("It is dangerous for us not to be having regular talks.", kind="polarity")
+    [v] = values_of("The team refused to pay him.", kind="polarity")
+    assert v.role == lexicon.stem("pay")
 
 
 def test_quote_and_speaker() -> None:

@@ -13,9 +13,9 @@ from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts.draft import PAIR_CARDS, Draft, Sighting, cross_source, gather_values
-from claimcheck.frames import contradicts, same_event, same_fact
+from claimcheck.frames import contradicts, same_event, same_fact, same_predicate
 from claimcheck.lexicon import PEOPLE_NOUNS, PLACE_LEVELS, SYNONYM_GROUPS, place_levels, stem
-from claimcheck.types import Claim, Cluster, Value
+from claimcheck.types import Claim, Cluster, Frame, Value
 
 # "in X", "20 miles north of X", and the state or country in "in Malibu, California"
 LOCATIVE_BEFORE = re.compile(
@@ -311,6 +311,13 @@ def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Val
             if any(v.role == neg.role or synonyms(v.role, neg.role) for v in of(other, "polarity")):
                 continue  # both negate
             hit = _affirmed(other, neg.role)
+            denial = neg_claim.frames[neg.frame] if 0 <= neg.frame < len(neg_claim.frames) else None
+            told = [f for f in other.frames if denial and same_predicate(f.predicate, denial.predicate)]
+            if denial and told and not any(_mood(f) == _mood(denial) and not f.negated for f in told):
+                # the other claim tells the event too, but negated too, or in another mood: "did
+                # not sign him" is not denied by "may sign him" or "their quest to sign him", nor
+                # "the results won't be known for weeks" by "the results were known"
+                continue
             weight = 1.0
             if hit and 0 <= neg.frame < len(neg_claim.frames) and other.frames:
                 # with both parses, a contradiction affirms the same predicate of the same subject
@@ -323,6 +330,13 @@ def _compare_polarity(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Val
                 yield "polarity", neg.role, pair[0], pair[1], weight
 
 
+def _mood(frame: Frame) -> str:
+    """What a claim asserts of its event: that it did (or did not) happen, whether plainly or
+    as hearsay ("reportedly dressed in drag" against "never dressed as women"), or something
+    else: expected or planned, denied."""
+    return "told" if frame.status in ("happened", "alleged") else frame.status
+
+
 def _compare_status(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value, float]]:
     """An event one claim reports as expected, alleged or denied, and the other as having
     happened: "is expected to be indicted" against "was indicted"."""
@@ -331,7 +345,9 @@ def _compare_status(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Value
             if not 0 <= x.frame < len(x_claim.frames):
                 continue
             event = x_claim.frames[x.frame]
-            told = next((f for f in other.frames if f.status == "happened" and same_event(event, f)), None)
+            told = next(
+                (f for f in other.frames if f.status == "happened" and not f.negated and same_event(event, f)), None
+            )
             if told is None:
                 continue
             start, end = told.span[0] - other.span[0], told.span[1] - other.span[0]

@@ -35,6 +35,11 @@ def find(tokens: list[Token]) -> list[Value]:
         m = cue + 1
         while m + 1 < len(tokens) and words[m] in AUXILIARIES and words[m + 1] not in FUNCTION_WORDS:
             m += 1
+        if words[cue] in {"not", "never"} and "to" in words[cue + 1 : m]:
+            # "asked not to be named", "dangerous not to be talking": what someone wants, fears
+            # or is told not to do, not an event said not to have happened
+            n = m + 1
+            continue
         if (
             m < len(tokens)
             and tokens[m].text[:1].islower()

@@ -22,5 +22,5 @@ def find(text: str, frames: Sequence[Frame]) -> list[Value]:
             frame=n,
         )
         for n, f in enumerate(frames)
-        if f.status in ("expected", "alleged", "denied")
+        if f.status in ("expected", "alleged", "denied") and not f.negated
     ]
