@@ -104,6 +104,25 @@ def test_numbers_dates_places_and_polarity() -> None:
     assert kinds(("a", "The talks resumed last month."), ("b", "The talks did not resume last month.")) == ["polarity"]
 
 
+def test_figures_of_other_spans_are_other_facts() -> None:
+    """Two claims that count the same several things and agree on none count them over
+    different spans; one figure told otherwise among the same ones is a card."""
+    assert "number" not in kinds(
+        ("a", "Teixeira hit 13 homers and 43 RBIs in 54 games with the Angels."),
+        ("b", "Teixeira had 33 homers and 121 RBIs in a combined 157 games with the Angels and Braves."),
+    )
+    [c] = conflicts(
+        ("a", "Teixeira hit 13 homers and 43 RBIs in 54 games with the Angels."),
+        ("b", "Teixeira hit 13 homers and 48 RBIs in 54 games with the Angels."),
+    )
+    assert (c.kind, {v.normalized for v in c.values}) == ("number", {"43", "48"})
+    # two figures both told otherwise may be two errors: still compared
+    assert "number" in kinds(
+        ("a", "The quake leveled seven villages, wounding 70 people."),
+        ("b", "The quake leveled 15 villages, wounding 80 people."),
+    )
+
+
 def test_alignment_beyond_the_first_figure_or_place() -> None:
     # the shared figure is set aside, and the one left on each side is the same fact
     [c] = conflicts(

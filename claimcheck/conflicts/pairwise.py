@@ -109,7 +109,13 @@ def _compare_numbers(a: Claim, b: Claim) -> Iterable[tuple[str, str, Value, Valu
     shared = any(numbers_agree(x, y) for x in numbers_a for y in numbers_b)
     weight = 0.5 if len(numbers_a) > 1 and len(numbers_b) > 1 and not shared else 1.0
     units = {v.role for v in numbers_a} & {v.role for v in numbers_b}
-    for unit in units:
+    # two claims that count the same three or more things and agree on no figure, whatever
+    # it counts, count them over different spans ("13 homers and 43 RBIs in 54 games with the
+    # Angels" against "a combined 157 games ... 33 homers and 121 RBIs"); an error changes a
+    # figure or two ("seven villages ... wounding 70" against "80 wounded ... 15 villages")
+    figures_a, figures_b = {v.normalized for v in numbers_a}, {v.normalized for v in numbers_b}
+    other_spans = len(units) > 2 and not shared and not figures_a & figures_b
+    for unit in () if other_spans else units:
         xs = [v for v in of(a, "number") if v.role == unit]
         ys = [v for v in of(b, "number") if v.role == unit]
         # Figures the sources share are set aside; what is left is one figure told two ways only
