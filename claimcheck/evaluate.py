@@ -263,8 +263,14 @@ def is_hit(report: Report, injection: Injection, severities: Collection[str] = S
     return any(c.severity in severities and _catches(c, injection) for c in report.conflicts)
 
 
+# A misspelt name is caught whether the parse read it as a person's or an organisation's: the
+# injector misspells a name it finds linked as a person's or, failing that, any capitalised
+# name several articles share ("Internet Explorer", "TallGrass")
+CAUGHT_AS = {"person_name": {"person_name", "organisation"}}
+
+
 def _catches(conflict: Conflict, injection: Injection) -> bool:
-    if conflict.kind != injection.kind:
+    if conflict.kind not in CAUGHT_AS.get(injection.kind, {injection.kind}):
         return False
     touched = _touches(conflict, injection)
     return bool(touched) and any(

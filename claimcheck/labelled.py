@@ -121,18 +121,19 @@ def _similarity(written: str, value: ConflictValue) -> float:
 
 def _side_of(value: ConflictValue, sides: Sequence[tuple[str, Sequence[str]]]) -> int | None:
     """The side (value, documents) a conflict's value is: the most alike of those whose
-    documents state it, if alike enough and not tied."""
+    documents state it, if alike enough; of sides alike to it, the one that shares more of its
+    documents (a labeller may keep "Tallgrass" and "TallGrass" apart), and none on a tie."""
     scored = sorted(
         (
-            (_similarity(written, value), n)
+            (_similarity(written, value), len(set(value.document_ids) & set(docs)), n)
             for n, (written, docs) in enumerate(sides)
             if set(value.document_ids) & set(docs)
         ),
         reverse=True,
     )
-    if not scored or scored[0][0] < VALUE_SIMILARITY or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    if not scored or scored[0][0] < VALUE_SIMILARITY or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
         return None
-    return scored[0][1]
+    return scored[0][2]
 
 
 def _sets_apart(conflict: Conflict, sides: Sequence[tuple[str, Sequence[str]]]) -> bool:

@@ -567,3 +567,26 @@ def test_a_misspelt_name_read_as_an_organisation_is_the_person_it_misspells() ->
     # an organisation of another name is left alone
     claims[2] = said("c", "organisation", "Bettie Foundation")
     assert not find_conflicts(claims, [], CheckConfig())
+
+
+def test_an_organisation_named_two_ways() -> None:
+    """A word of a company's name spelt otherwise is a card; case, spacing, a corporate
+    suffix, a plural, British spelling, a title read into the name or another place are not."""
+
+    def named(doc: str, name: str) -> Claim:
+        text = f"The shooting happened at {name} on Friday."
+        start = text.index(name)
+        value = Value("organisation", name, name.lower(), (start, start + len(name)))
+        return Claim(f"{doc}:0", doc, text, (0, len(text)), (value,))
+
+    def cards(*names: str) -> list[Conflict]:
+        claims = [named(chr(97 + n), name) for n, name in enumerate(names)]
+        return [c for c in find_conflicts(claims, [], CheckConfig()) if c.kind == "organisation"]
+
+    [card] = cards("TallGrass Distribution Ltd", "CEO of TallGrass Distribution", "Tallgrass Distributors Ltd")
+    assert [len(v.document_ids) for v in card.values] == [2, 1]
+    assert card.summary.startswith("Name of TallGrass Distribution")
+    assert not cards("TallGrass Distribution Ltd", "Tall Grass Distribution", "Tallgrass Distribution Inc")
+    assert not cards("Academy of Motion Picture Arts", "Academy of Motion Pictures Arts")
+    assert not cards("National Hurricane Center", "National Hurricane Centre")
+    assert not cards("University of Georgia", "University of Virginia")

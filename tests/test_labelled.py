@@ -84,6 +84,14 @@ def test_a_card_must_set_two_sides_apart_in_the_documents_that_state_them(labell
     write(tmp_path, "quake.json", json.dumps(words))
     as_digits = conflict("number", "high", ("12", ("a.txt",)), ("21", ("c.txt",)))
     assert score(read_labelled(tmp_path), {"quake": report(as_digits)}).as_dict()["real_high_medium_conflicts"] == 1
+    # sides a labeller keeps apart by case alone are told apart by the documents they list
+    cased = json.loads(json.dumps(LABELS))
+    cased["documents"].append("d.txt")
+    cased["discrepancies"][1]["sides"][1]["documents"] = ["b.txt", "c.txt"]
+    cased["discrepancies"][1]["sides"].append({"value": "ANN SMITH", "documents": ["d.txt"], "evidence": ["ANN SMITH"]})
+    write(tmp_path, "quake.json", json.dumps(cased))
+    merged = conflict("person_name", "medium", ("Ann Smyth", ("a.txt",)), ("Ann Smith", ("b.txt", "c.txt", "d.txt")))
+    assert score(read_labelled(tmp_path), {"quake": report(merged)}).as_dict()["real_high_medium_conflicts"] == 1
 
 
 def test_a_must_not_flag_pair_set_apart_at_high_or_medium_is_counted(labelled) -> None:  # type: ignore[no-untyped-def]

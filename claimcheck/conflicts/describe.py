@@ -32,11 +32,12 @@ def describe(kind: str, subject: str, values: Sequence[ConflictValue], both: Seq
         "polarity": f"Whether{about}" if about else "Whether it happened",
         "status": f"Whether{about}" if about else "Whether it happened",
         "person_name": f"Name of {subject}" if subject else "Name",
+        "organisation": f"Name of {subject}" if subject else "Name",
         "title": f"Title of {subject}" if subject else "Title",
         "role_holder": f"Head of government of {subject}" if subject else "Head of government",
         "quote": f"Quote by {subject}" if subject else "Quote",
     }.get(kind, kind.replace("_", " ").capitalize())
-    verb = {"person_name": "write", "role_holder": "name"}.get(kind, "say")
+    verb = {"person_name": "write", "organisation": "write", "role_holder": "name"}.get(kind, "say")
     if kind in ("polarity", "status"):
 
         def shown(v: ConflictValue) -> str:

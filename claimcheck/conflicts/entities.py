@@ -1,6 +1,7 @@
 """Across the whole story: every source's way of naming and titling each person, compared:
 near-identical spellings of one name, incompatible titles for one person, and different
-holders of one head-of-government role; and the editor's table of who is called what."""
+holders of one head-of-government role; an organisation's name spelt two ways; and the
+editor's table of who is called what."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ from rapidfuzz import fuzz
 
 from claimcheck.config import CheckConfig
 from claimcheck.conflicts.draft import Draft, Sighting, cross_source, gather_values
-from claimcheck.lexicon import EXECUTIVE_TITLES, TITLE_MODIFIERS, office, offices_exclude, same_first_name
+from claimcheck.lexicon import (
+    EXECUTIVE_TITLES,
+    OFFICE_HEADS,
+    TITLE_MODIFIERS,
+    fold,
+    gazetteer,
+    office,
+    offices_exclude,
+    same_first_name,
+    singular,
+)
 from claimcheck.types import Claim, ConflictValue, Entity, EntityMention, Value
 
 
@@ -31,9 +42,10 @@ def entity_conflicts(claims: Sequence[Claim], config: CheckConfig) -> list[Draft
                 titles.append(Sighting(v, claim))
                 if v.normalized.endswith("-elect"):
                     past_or_future.add(v.role)
-    people += _misread_people(claims, people, config)
+    misread = _misread_people(claims, people, config)
+    people += misread
     entities = _link_people(people, config)
-    conflicts: list[Draft] = []
+    conflicts: list[Draft] = _organisation_conflicts(claims, {m.value.normalized for m in misread}, config)
     for members in entities:
         conflicts += _name_conflicts(members, config)
     conflicts += _title_conflicts(entities, titles)
@@ -57,6 +69,81 @@ def _misread_people(claims: Sequence[Claim], people: list[Sighting], config: Che
         and v.normalized not in names
         and any(name_variants(v.normalized, n, config) for n in names)
     ]
+
+
+def _organisation_conflicts(claims: Sequence[Claim], people: set[str], config: CheckConfig) -> list[Draft]:
+    """One organisation named two ways: a word of its name spelt otherwise ("TallGrass
+    Distribution" / "Tallgrass Distributors"). Forms that differ only in case, spacing,
+    British or American spelling, a plural, a corporate suffix or a title NER read into the
+    name ("CEO of TallGrass Distribution Ltd") are one spelling; a differing word that is a
+    place is another organisation ("University of Georgia", "University of Virginia")."""
+    sightings = [
+        Sighting(v, c) for c in claims for v in c.values if v.kind == "organisation" and v.normalized not in people
+    ]
+    key_of = {s.value.normalized: _organisation_key(s.value.normalized) for s in sightings}
+    # "Tall Grass" and "TallGrass" are one spelling, as "Del Giudice" and "DelGiudice" are
+    spaced: dict[str, tuple[str, ...]] = {}
+    for name, key in sorted(key_of.items(), key=lambda item: (len(item[1]), item)):
+        key_of[name] = spaced.setdefault("".join(key), key)
+    keys = sorted({k for k in key_of.values() if len(k) >= 2})
+    variants = [(a, b) for n, a in enumerate(keys) for b in keys[n + 1 :] if _spelt_otherwise(a, b, config)]
+    if not variants:
+        return []
+    parent = {k: k for pair in variants for k in pair}
+
+    def find(x: tuple[str, ...]) -> tuple[str, ...]:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in variants:
+        parent[find(a)] = find(b)
+    drafts = []
+    for root in sorted({find(k) for k in parent}):
+        # each source's form as its words are compared: sources that write "Ltd" and those
+        # that do not agree
+        forms = [
+            replace(s, value=replace(s.value, normalized=" ".join(key)))
+            for s in sightings
+            if (key := key_of[s.value.normalized]) in parent and find(key) == root
+        ]
+        values = gather_values(forms)
+        if len(values) < 2 or not cross_source([set(v.document_ids) for v in values]):
+            continue
+        pairs = [(a, b) for a, b in variants if find(a) == root]
+        signals = {
+            "spelling_only": float(all(_skeleton(" ".join(a)) == _skeleton(" ".join(b)) for a, b in pairs)),
+            "name_similarity": max(fuzz.ratio(" ".join(a), " ".join(b)) for a, b in pairs) / 100,
+        }
+        drafts.append(Draft("organisation", values[0].value, tuple(values), None, tuple(signals.items())))
+    return drafts
+
+
+# What a company's name may carry or drop without being spelt otherwise.
+CORPORATE_SUFFIXES = frozenset("ltd limited inc incorporated corp corporation co llc plc".split())
+
+
+def _organisation_key(normalized: str) -> tuple[str, ...]:
+    words = fold(normalized).split()
+    if "of" in words[1:3] and all(w in OFFICE_HEADS for w in words[: words.index("of")]):
+        words = words[words.index("of") + 1 :]  # "ceo of tallgrass distribution"
+    if words[:1] == ["the"]:
+        words = words[1:]
+    while words and words[-1] in CORPORATE_SUFFIXES:
+        words = words[:-1]
+    return tuple(words)
+
+
+def _spelt_otherwise(a: tuple[str, ...], b: tuple[str, ...], config: CheckConfig) -> bool:
+    if len(a) != len(b):
+        return False
+    differing = [(p, q) for p, q in zip(a, b, strict=True) if p != q]
+    if len(differing) != 1:
+        return False
+    p, q = differing[0]
+    if singular(p) == singular(q) or p in gazetteer() or q in gazetteer():
+        return False
+    return fuzz.ratio(p, q) >= config.name_similarity and fuzz.ratio(" ".join(a), " ".join(b)) >= config.name_similarity
 
 
 def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60) -> tuple[Entity, ...]:
