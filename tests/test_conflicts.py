@@ -387,6 +387,17 @@ def test_two_given_names_of_one_family_are_two_people() -> None:
         ("a", "President Karolos Papoulias said on Monday that the riots must end."),
         ("b", "President Carolos Papoulias said on Monday that the riots must end."),
     )
+    # one introduced as a relative is another member of the family, however like the names
+    shot = "The gunman killed Deputy Jerry Ortiz in June."
+    letter = "The widow read a letter written by her stepson, Jeremy Ortiz, to the court."
+    assert "person_name" not in kinds(("a", shot), ("b", shot), ("c", letter))
+    assert "person_name" in kinds(("a", shot), ("b", shot), ("c", "The gunman killed Deputy Jeremy Ortiz in June."))
+    # a surname spelt two ways is one person's, whoever she is to the others
+    assert "person_name" in kinds(
+        ("a", "He killed Alice McMeekin and Katie Jenkin in June."),
+        ("b", "He killed Alice McMeekin and Katie Jenkin in June."),
+        ("c", "He killed his mother and sister Katie Jinkin in June."),
+    )
 
 
 def test_a_source_giving_one_person_two_titles_sides_with_neither() -> None:

@@ -297,11 +297,12 @@ def _name_conflicts(members: list[Sighting], config: CheckConfig) -> list[Draft]
     for m in full:
         docs[m.value.normalized].add(m.claim.document_id)
     names = sorted(docs)
+    relatives = {name for name in names if all(_introduced_as_kin(m) for m in full if m.value.normalized == name)}
     variants = [
         (a, b)
         for n, a in enumerate(names)
         for b in names[n + 1 :]
-        if name_variants(a, b, config) and not _nickname_forms(a, b)
+        if name_variants(a, b, config) and not _nickname_forms(a, b) and not _kin_of(a, b, relatives)
     ]
     if not variants:
         return []
@@ -316,6 +317,30 @@ def _name_conflicts(members: list[Sighting], config: CheckConfig) -> list[Draft]
         "name_similarity": max(fuzz.ratio(a, b) for a, b in variants) / 100,
     }
     return [Draft("person_name", values[0].value, tuple(values), None, tuple(signals.items()))]
+
+
+# Nouns that introduce someone as a relative of a person the story names: one family shares a
+# surname, and a given name like the other's is another person ("her stepson, Jeremy Ortiz",
+# where the story is about Deputy Jerry Ortiz)
+KIN = frozenset(
+    """son daughter stepson stepdaughter child brother sister half-brother half-sister father mother
+    stepfather stepmother parent wife husband widow widower nephew niece cousin uncle aunt grandson
+    granddaughter grandfather grandmother""".split()
+)
+
+
+def _kin_of(a: str, b: str, relatives: set[str]) -> bool:
+    """One of two names with one surname and other given names is only ever introduced as a
+    relative: two members of a family. A surname spelt two ways is one person's, however
+    introduced ("sister Katie Jenkin", "sister Katie Jinkin")."""
+    x, y = a.split(), b.split()
+    return x[0] != y[0] and x[1:] == y[1:] and (a in relatives) != (b in relatives)
+
+
+def _introduced_as_kin(sighting: Sighting) -> bool:
+    start = sighting.value.span[0] - sighting.claim.span[0]
+    before = re.findall(r"[\w-]+", sighting.claim.text[max(0, start - 30) : start].lower())
+    return bool(before) and before[-1] in KIN
 
 
 def _holder_entity(entities: list[list[Sighting]]) -> dict[str, int]:
