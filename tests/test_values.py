@@ -254,6 +254,13 @@ def test_names_and_places_of_several_words() -> None:
     assert place.normalized == "atlanta"
 
 
+def test_a_dash_typed_as_a_hyphen_ends_a_name() -> None:
+    people = values_of("The image of Deep Throat-a name borrowed from a movie-is of Hal Holbrook.", kind="person")
+    assert [p.normalized for p in people] == ["deep throat", "hal holbrook"]
+    [person] = values_of("Prime Minister Jean-Pierre Raffarin said the talks would go on.", kind="person")
+    assert person.normalized == "jeanpierre raffarin"
+
+
 def test_a_title_in_a_list_belongs_to_the_name_after_it() -> None:
     text = "Sen. Chuck Schumer, Rep. Peter King and Gov. Andrew Cuomo met on Friday."
     claim = extract_values(Claim("d:0", "d", text, (0, len(text))), Document("d", "d", text))

@@ -37,10 +37,19 @@ class Token:
         return self.text.lower().endswith(("'s", "’s"))
 
 
+# Words that never end a hyphenated compound: after a hyphen they follow a dash typed as one
+# ("Deep Throat-a name borrowed from a movie-is of ...")
+_AFTER_DASH = frozenset({"a", "an", "is", "was", "are", "were"})
+
+
 def tokenize(text: str) -> list[Token]:
     tokens = []
     for m in TOKEN.finditer(text):
         t, s, e = m.group(), m.start(), m.end()
+        head, dash, tail = t.rpartition("-")
+        if dash and head and tail in _AFTER_DASH:
+            tokens += [Token(head, s, s + len(head)), Token("-", s + len(head), s + len(head) + 1)]
+            t, s = tail, s + len(head) + 1
         if t.endswith(".") and len(t) > 1 and t.count(".") == 1:
             w = t[:-1].lower()
             if w not in lx.ABBREVIATIONS and w not in lx.HONORIFICS and not (len(w) == 1 and t[0].isupper()):
