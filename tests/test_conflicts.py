@@ -391,6 +391,8 @@ def test_two_given_names_of_one_family_are_two_people() -> None:
     shot = "The gunman killed Deputy Jerry Ortiz in June."
     letter = "The widow read a letter written by her stepson, Jeremy Ortiz, to the court."
     assert "person_name" not in kinds(("a", shot), ("b", shot), ("c", letter))
+    relieved = "\"It's over,\" said Jeremy Ortiz, one of the deputy's sons, on Tuesday."
+    assert "person_name" not in kinds(("a", shot), ("b", shot), ("c", relieved))
     assert "person_name" in kinds(("a", shot), ("b", shot), ("c", "The gunman killed Deputy Jeremy Ortiz in June."))
     # a surname spelt two ways is one person's, whoever she is to the others
     assert "person_name" in kinds(

@@ -338,9 +338,13 @@ def _kin_of(a: str, b: str, relatives: set[str]) -> bool:
 
 
 def _introduced_as_kin(sighting: Sighting) -> bool:
-    start = sighting.value.span[0] - sighting.claim.span[0]
-    before = re.findall(r"[\w-]+", sighting.claim.text[max(0, start - 30) : start].lower())
-    return bool(before) and before[-1] in KIN
+    """ "her stepson, Jeremy Ortiz", or "Jeremy Ortiz, one of the deputy's sons"."""
+    text = sighting.claim.text.lower()
+    start, end = (n - sighting.claim.span[0] for n in sighting.value.span)
+    before = re.findall(r"[\w-]+", text[max(0, start - 30) : start])
+    appositive = re.match(r",\s*([^,.;]{1,50})[,.;]", text[end:])
+    after = re.findall(r"[\w-]+", appositive.group(1)) if appositive else []
+    return bool(before and before[-1] in KIN) or any(w in KIN or singular(w) in KIN for w in after[:6])
 
 
 def _holder_entity(entities: list[list[Sighting]]) -> dict[str, int]:
