@@ -602,4 +602,7 @@ def test_an_organisation_named_two_ways() -> None:
     assert not cards("TallGrass Distribution Ltd", "Tall Grass Distribution", "Tallgrass Distribution Inc")
     assert not cards("Academy of Motion Picture Arts", "Academy of Motion Pictures Arts")
     assert not cards("National Hurricane Center", "National Hurricane Centre")
+    assert not cards("Internationally Recognised Transit Corridor", "Internationally Recognized Transit Corridor")
+    assert not cards("Gordon Advisors", "Gordon Advisers")
+    assert not cards("Finance Ministry", "Finance Ministry-depts")
     assert not cards("University of Georgia", "University of Virginia")

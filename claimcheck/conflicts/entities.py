@@ -141,9 +141,15 @@ def _spelt_otherwise(a: tuple[str, ...], b: tuple[str, ...], config: CheckConfig
     if len(differing) != 1:
         return False
     p, q = differing[0]
-    if singular(p) == singular(q) or p in gazetteer() or q in gazetteer():
-        return False
+    if _house_style(p) == _house_style(q) or p.startswith(q) or q.startswith(p) or p in gazetteer() or q in gazetteer():
+        return False  # "Recognised"/"Recognized", "Advisers"/"Advisors", "Ministry"/"Ministry-depts"
     return fuzz.ratio(p, q) >= config.name_similarity and fuzz.ratio(" ".join(a), " ".join(b)) >= config.name_similarity
+
+
+def _house_style(word: str) -> str:
+    """A word as spelling conventions leave it: singular, -ise as -ize, -er as -or."""
+    word = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", singular(word))
+    return re.sub(r"er$", "or", word)
 
 
 def story_entities(claims: Sequence[Claim], config: CheckConfig, limit: int = 60) -> tuple[Entity, ...]:
